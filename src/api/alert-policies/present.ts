@@ -1,0 +1,23 @@
+// The JSON of an alert policy: the shape of DESIGN.md §4, fields absent for kinds that do not use them.
+import type { AlertPolicy } from '../../domain/alert-policy.js';
+
+export function presentAlertPolicy(policy: AlertPolicy) {
+  const isPrometheus = policy.kind === 'prometheus';
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    kind: policy.kind,
+    ...(policy.target !== null && { target: policy.target }),
+    ...(!isPrometheus && { metricType: policy.metricType }),
+    ...(isPrometheus && { datasourceId: policy.datasourceId, expr: policy.expr }),
+    dimension: policy.dimension,
+    rules: policy.rules,
+    noData: policy.noData,
+    severity: policy.severity,
+    notification: policy.notification,
+    enabled: policy.enabled,
+    createdAt: new Date(policy.createdAt).toISOString(),
+    updatedAt: new Date(policy.updatedAt).toISOString(),
+  };
+}

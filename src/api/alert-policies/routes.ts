@@ -1,0 +1,115 @@
+// /api/v1/alert-policies: create, edit, list with search and filters, enable and disable, delete.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { alertPolicyInputSchema, type AlertPolicyInput } from '../../domain/alert-policy.js';
+import type { FieldProblem } from '../../domain/field-problem.js';
+import { POLICY_KINDS } from '../../domain/metric-types.js';
+import { AppError, invalidRequest } from '../../errors.js';
+import type { Store } from '../../store/store.js';
+import { idParamsSchema, listQuerySchema } from '../validation.js';
+import { presentAlertPolicy } from './present.js';
+
+const policyListQuerySchema = listQuerySchema.extend({
+  kind: z.enum(POLICY_KINDS).optional(),
+  target: z.string().max(200).optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+/** The references a policy makes must exist: its contact groups and, for prometheus, its data source. */
+async function checkReferences(store: Store, input: AlertPolicyInput): Promise<void> {
+  const problems: FieldProblem[] = [];
+  const groupIds = input.notification.contactGroupIds;
+  const existing = await store.contactGroups.existingIds(groupIds);
+  groupIds.forEach((id, i) => {
+    if (!existing.has(id)) {
+      problems.push({
+        field: `notification.contactGroupIds[${i}]`,
+        reason: `no contact group with id ${id}`,
+      });
+    }
+  });
+  if (input.datasourceId !== null && !(await store.datasources.get(input.datasourceId))) {
+    problems.push({ field: 'datasourceId', reason: `no data source with id ${input.datasourceId}` });
+  }
+  if (problems.length > 0) throw invalidRequest(problems);
+}
+
+export function registerAlertPolicyRoutes(app: FastifyInstance, store: Store): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['alert-policies'];
+  const notFound = (id: string) => new AppError('not_found', `no alert policy with id ${id}`);
+  // `:enable` and `:disable` follow the id, so the id is matched up to the colon.
+  const withAction = (action: string) => `/api/v1/alert-policies/:id(^[0-9A-Za-z_-]+)::${action}`;
+
+  api.get(
+    '/api/v1/alert-policies',
+    { schema: { tags, querystring: policyListQuerySchema } },
+    async (request) => {
+      const page = await store.alertPolicies.list(request.query);
+      return { items: page.items.map(presentAlertPolicy), nextCursor: page.nextCursor };
+    },
+  );
+
+  api.post(
+    '/api/v1/alert-policies',
+    { schema: { tags, body: alertPolicyInputSchema }, config: { permission: 'write' } },
+    async (request, reply) => {
+      const policy = await store.transaction(async (tx) => {
+        await checkReferences(tx, request.body);
+        return tx.alertPolicies.create(request.body);
+      });
+      return reply.status(201).send(presentAlertPolicy(policy));
+    },
+  );
+
+  api.get('/api/v1/alert-policies/:id', { schema: { tags, params: idParamsSchema } }, async (request) => {
+    const policy = await store.alertPolicies.get(request.params.id);
+    if (!policy) throw notFound(request.params.id);
+    return presentAlertPolicy(policy);
+  });
+
+  api.put(
+    '/api/v1/alert-policies/:id',
+    {
+      schema: { tags, params: idParamsSchema, body: alertPolicyInputSchema },
+      config: { permission: 'write' },
+    },
+    async (request) => {
+      const policy = await store.transaction(async (tx) => {
+        if (!(await tx.alertPolicies.get(request.params.id))) throw notFound(request.params.id);
+        await checkReferences(tx, request.body);
+        return tx.alertPolicies.update(request.params.id, request.body);
+      });
+      if (!policy) throw notFound(request.params.id);
+      return presentAlertPolicy(policy);
+    },
+  );
+
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    api.post(
+      withAction(action),
+      { schema: { tags, params: idParamsSchema }, config: { permission: 'write' } },
+      async (request) => {
+        const policy = await store.alertPolicies.setEnabled(request.params.id, enabled);
+        if (!policy) throw notFound(request.params.id);
+        return presentAlertPolicy(policy);
+      },
+    );
+  }
+
+  api.delete(
+    '/api/v1/alert-policies/:id',
+    { schema: { tags, params: idParamsSchema }, config: { permission: 'write' } },
+    async (request, reply) => {
+      if (!(await store.alertPolicies.delete(request.params.id))) throw notFound(request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

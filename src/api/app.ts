@@ -1,0 +1,72 @@
+// The HTTP application: buildApp wires routes, auth, validation and errors around the injected
+// dependencies. It never listens by itself; main.ts (or a test) does.
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { ServerConfig } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Store } from '../store/store.js';
+import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
+import { registerApiTokenRoutes } from './api-tokens/routes.js';
+import { registerAuth } from './auth.js';
+import { registerContactGroupRoutes } from './contact-groups/routes.js';
+import { registerContactRoutes } from './contacts/routes.js';
+import { registerDatasourceRoutes } from './datasources/routes.js';
+import { registerErrorHandlers } from './error-handler.js';
+import { registerHealthRoutes } from './health/routes.js';
+import { zodValidatorCompiler } from './validation.js';
+
+export interface AppDeps {
+  readonly config: Pick<ServerConfig, 'allowedWebhookOrigins' | 'bodyLimitBytes' | 'publicUrl'>;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Omit for a silent app (tests). */
+  readonly log?: FastifyBaseLogger;
+}
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Builds the Tocsin HTTP application around its dependencies.
+ * @example const app = await buildApp({ config, store, clock: systemClock }); await app.listen({ port: 0 });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...(deps.log ? { loggerInstance: deps.log } : { logger: false }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Ids are matched by the routes; a trailing slash is the same resource.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  registerErrorHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Tocsin API',
+        version: API_VERSION,
+        description:
+          'Contacts, contact groups, alert policies and data sources of a Tocsin alerting service.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  registerAuth(app, deps.store);
+  registerHealthRoutes(app, deps.store);
+  registerContactRoutes(app, deps.store, { allowedWebhookOrigins: deps.config.allowedWebhookOrigins });
+  registerContactGroupRoutes(app, deps.store);
+  registerAlertPolicyRoutes(app, deps.store);
+  registerDatasourceRoutes(app, deps.store);
+  registerApiTokenRoutes(app, deps.store);
+
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
+    app.swagger(),
+  );
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,68 @@
+// Every error leaves the API as the catalogued body `{ "error": { "code", "message", "fields" } }`:
+// our AppErrors as they are, fastify's own (bad JSON, body too large, wrong media type) translated,
+// anything else a logged 500 that reveals nothing internal.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { NameTakenError, StillReferencedError, isForeignKeyViolation } from '../store/store-errors.js';
+
+function translate(error: FastifyError | Error): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof NameTakenError) {
+    return new AppError('name_taken', error.message, [{ field: 'name', reason: 'already taken' }]);
+  }
+  if (error instanceof StillReferencedError) {
+    return new AppError('in_use', error.message, [], { details: { referencedBy: error.referencedBy } });
+  }
+  if (isForeignKeyViolation(error)) {
+    return new AppError(
+      'in_use',
+      'the object is referenced by another one, or refers to one that no longer exists',
+    );
+  }
+  const code = 'code' in error ? error.code : undefined;
+  const statusCode = 'statusCode' in error ? error.statusCode : undefined;
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(
+        'payload_too_large',
+        'the request body is larger than the limit (TOCSIN_BODY_LIMIT)',
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('invalid_json', 'the body is empty but Content-Type says JSON', [
+        { field: 'body', reason: 'empty' },
+      ]);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('invalid_request', 'Content-Length does not match the body');
+  }
+  if (error instanceof SyntaxError && statusCode === 400) {
+    return new AppError('invalid_json', `the body is not valid JSON: ${error.message}`, [
+      { field: 'body', reason: 'not valid JSON' },
+    ]);
+  }
+  if (statusCode === 413) return new AppError('payload_too_large', error.message);
+  if (statusCode === 415) return new AppError('unsupported_media_type', error.message);
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return new AppError('invalid_request', error.message);
+  }
+  return null;
+}
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler(function handleError(error: FastifyError | Error, request, reply) {
+    const known = translate(error);
+    if (known) {
+      if (known.status >= 500) request.log.error({ err: error }, known.message);
+      return reply.status(known.status).send(known.toBody());
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    const internal = new AppError('internal', 'internal error; the server log has the details');
+    return reply.status(500).send(internal.toBody());
+  });
+
+  app.setNotFoundHandler(function handleNotFound(request, reply) {
+    const error = new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.status(404).send(error.toBody());
+  });
+}

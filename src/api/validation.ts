@@ -1,0 +1,33 @@
+// Request validation with the same zod schemas that document the API: every problem is reported with its
+// field path, in the catalogued error body.
+import type { FastifySchemaCompiler } from 'fastify';
+import { z } from 'zod';
+import { problemsFromZodIssues } from '../domain/field-problem.js';
+import { invalidRequest } from '../errors.js';
+
+/** Fastify's validator compiler for zod schemas: a failure becomes `invalid_request` naming each field. */
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) =>
+  function validateRequestPart(data: unknown) {
+    const result = schema.safeParse(data);
+    if (result.success) return { value: result.data };
+    const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
+    const problems = problemsFromZodIssues(result.error.issues).map((p) => ({
+      ...p,
+      field: p.field || part,
+    }));
+    return { error: invalidRequest(problems) };
+  };
+
+/** `?limit=&cursor=&q=` of every list. */
+export const listQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(100),
+  cursor: z.string().max(200).optional(),
+  q: z.string().max(200).optional().describe('case-insensitive part of the name'),
+});
+
+export const idParamsSchema = z.object({ id: z.string() });

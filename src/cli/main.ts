@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The `tocsin` command.
+import { run } from './program.js';
+
+process.exitCode = await run(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

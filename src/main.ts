@@ -1,0 +1,108 @@
+// The composition root: opens the data directory and the database, checks the encryption key, makes
+// sure an admin token exists, builds the app and listens. `close()` shuts down in order: stop taking
+// requests, then close the database.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { ensureAdminToken } from './api/api-tokens/bootstrap.js';
+import { buildApp } from './api/app.js';
+import type { ServerConfig } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { SecretBox } from './store/secret-box.js';
+import { openStore, type Store } from './store/store.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** The base URL the server listens on, e.g. http://127.0.0.1:9700. */
+  readonly url: string;
+  /** The admin token generated on this start, if one was; it is shown once and never stored in clear. */
+  readonly generatedAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+const KEY_FILE = 'secret.key';
+const KEY_FINGERPRINT = 'encryption_key_fingerprint';
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.secret',
+        '*.token',
+        '*.password',
+        '*.webhook',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** The key that seals secrets: from configuration, else DATA_DIR/secret.key, created on first start. */
+function loadEncryptionKey(config: ServerConfig): Buffer {
+  if (config.encryptionKey) return config.encryptionKey;
+  const path = join(config.dataDir, KEY_FILE);
+  if (existsSync(path)) {
+    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${resolve(path)} does not hold a 32-byte base64 key`);
+    return key;
+  }
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return key;
+}
+
+/** Refuses to start with a key other than the one the database's secrets were sealed with. */
+async function checkEncryptionKey(store: Store, box: SecretBox, config: ServerConfig): Promise<void> {
+  const stored = await store.meta.setIfAbsent(KEY_FINGERPRINT, box.fingerprint);
+  if (stored !== box.fingerprint) {
+    const source = config.encryptionKey ? 'TOCSIN_ENCRYPTION_KEY' : resolve(join(config.dataDir, KEY_FILE));
+    throw new Error(
+      `the encryption key (${source}) is not the one this database was created with; ` +
+        'every instance sharing a database needs the same TOCSIN_ENCRYPTION_KEY',
+    );
+  }
+}
+
+/** Starts Tocsin with `config`: the HTTP API on config.host:config.port. */
+export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const box = new SecretBox(loadEncryptionKey(config));
+  const store = await openStore({
+    url: config.databaseUrl ?? join(config.dataDir, 'tocsin.db'),
+    box,
+    now: () => clock.now(),
+  });
+  try {
+    await checkEncryptionKey(store, box, config);
+    const generatedAdminToken = await ensureAdminToken(store, config.adminToken);
+    const app = await buildApp({ config, store, clock, log });
+    const address = await app.listen({ host: config.host, port: config.port });
+    return {
+      app,
+      store,
+      url: address,
+      generatedAdminToken,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+// The tables as Kysely sees them, and opening a database: SQLite (embedded default) or PostgreSQL.
+// Both dialects share one query code path; times are epoch milliseconds, booleans 0/1, JSON as text.
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+
+export interface ContactsTable {
+  id: string;
+  name: string;
+  /** The contact without its secrets, as JSON. */
+  spec: string;
+  /** The robot webhook, signing secret and sensitive headers, sealed by the SecretBox. */
+  secrets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactGroupsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactGroupMembersTable {
+  group_id: string;
+  contact_id: string;
+  position: number;
+}
+
+export interface AlertPoliciesTable {
+  id: string;
+  name: string;
+  kind: string;
+  target: string | null;
+  enabled: number;
+  datasource_id: string | null;
+  spec: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertPolicyContactGroupsTable {
+  policy_id: string;
+  group_id: string;
+  position: number;
+}
+
+export interface DatasourcesTable {
+  id: string;
+  name: string;
+  type: string;
+  spec: string;
+  secrets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  contacts: ContactsTable;
+  contact_groups: ContactGroupsTable;
+  contact_group_members: ContactGroupMembersTable;
+  alert_policies: AlertPoliciesTable;
+  alert_policy_contact_groups: AlertPolicyContactGroupsTable;
+  datasources: DatasourcesTable;
+  api_tokens: ApiTokensTable;
+  meta: MetaTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseLocation {
+  /** `postgres://…` for PostgreSQL; otherwise the SQLite file path (or `:memory:`). */
+  readonly url: string;
+}
+
+export function dialectOf(location: DatabaseLocation): Dialect {
+  return /^postgres(ql)?:\/\//.test(location.url) ? 'postgres' : 'sqlite';
+}
+
+// int8 columns hold epoch milliseconds, well inside Number's exact range; pg would return strings.
+const PG_INT8_OID = 20;
+const int8AsNumber = ((oid: number, format: 'text' | 'binary'): unknown =>
+  oid === PG_INT8_OID
+    ? (value: string) => Number(value)
+    : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
+export function openDatabase(location: DatabaseLocation): Kysely<Database> {
+  if (dialectOf(location) === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: 10,
+      types: { getTypeParser: int8AsNumber },
+    });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const sqlite = new SQLite(location.url);
+  // WAL + NORMAL: a committed write survives a crash or kill -9 of the process.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

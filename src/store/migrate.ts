@@ -1,0 +1,30 @@
+// Brings a database to the newest schema. Migrations are numbered modules under ./migrations, listed
+// here explicitly so the build needs no file-system discovery.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.js';
+import * as configuration from './migrations/0001-configuration.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-configuration': configuration,
+};
+
+class ListedMigrations implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(MIGRATIONS);
+  }
+}
+
+/** Applies every pending migration; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new ListedMigrations(),
+    migrationTableName: 'tocsin_migrations',
+    migrationLockTableName: 'tocsin_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,73 @@
+// Starts the real Tocsin service on a free port for a test, and talks to it over HTTP like a user would.
+import { loadServerConfig, type ServerConfig } from '../src/config.js';
+import { startServer, type RunningServer } from '../src/main.js';
+import { createTestDatabase, type TestDatabase, type TestDialect } from './databases.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const SANDBOX_ORIGIN = 'http://127.0.0.1:9701';
+
+export interface TestService {
+  readonly server: RunningServer;
+  readonly url: string;
+  readonly config: ServerConfig;
+  readonly database: TestDatabase;
+  /** `fetch` against the service with the admin token and JSON encoding. */
+  api(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiAnswer>;
+  /** Stops the service and starts it again on the same database and data directory. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: any;
+}
+
+export async function startTestService(
+  dialect: TestDialect = 'sqlite',
+  env: Record<string, string> = {},
+): Promise<TestService> {
+  const database = await createTestDatabase(dialect);
+  const config = loadServerConfig({
+    TOCSIN_PORT: '0',
+    TOCSIN_DATA_DIR: database.dataDir,
+    TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN,
+    TOCSIN_ALLOWED_WEBHOOK_ORIGINS: SANDBOX_ORIGIN,
+    TOCSIN_LOG_LEVEL: 'silent',
+    ...(dialect === 'postgres' && { TOCSIN_DATABASE_URL: database.url }),
+    ...env,
+  });
+  let server = await startServer(config);
+  const service: TestService = {
+    get server() {
+      return server;
+    },
+    get url() {
+      return server.url;
+    },
+    config,
+    database,
+    async api(method, path, body, token = ADMIN_TOKEN) {
+      const headers: Record<string, string> = {};
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(server.url + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async restart() {
+      await server.close();
+      // Same port is not needed: tests read `url` again.
+      server = await startServer(config);
+    },
+    async stop() {
+      await server.close();
+      await database.drop();
+    },
+  };
+  return service;
+}
