@@ -166,8 +166,3 @@ export function loadClientConfig(env: Environment, flags: Environment = {}): Cli
   const raw = parseOrThrow(clientSchema, picked);
   return { url: raw.TOCSIN_URL.replace(/\/+$/, ''), token: raw.TOCSIN_TOKEN ?? null };
 }
-
-/** Whether binding `host` exposes the service beyond this machine. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}

@@ -6,11 +6,8 @@ export const DINGTALK_MESSAGE_TYPES = ['markdown', 'actionCard', 'text'] as cons
 export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 
 /** Fields the server owns; accepted in input so a fetched object can be sent back, and ignored. */
-export const readOnlyFields = {
-  id: z.unknown().optional(),
-  createdAt: z.unknown().optional(),
-  updatedAt: z.unknown().optional(),
-};
+const setByServer = () => z.unknown().optional().describe('set by the server; ignored in requests');
+export const readOnlyFields = { id: setByServer(), createdAt: setByServer(), updatedAt: setByServer() };
 
 export const nameField = z
   .string()
