@@ -31,7 +31,7 @@ describe('tocsin serve', () => {
   it('starts from the build, prints a first admin token once, serves health, metrics and OpenAPI, and stops on SIGTERM', async () => {
     const database = await createTestDatabase('sqlite');
     cleanups.push(() => database.drop());
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       TOCSIN_DATA_DIR: database.dataDir,
       TOCSIN_PORT: '0',
