@@ -8,7 +8,6 @@ export const ERROR_CODES = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  method_not_allowed: 405,
   name_taken: 409,
   in_use: 409,
   payload_too_large: 413,

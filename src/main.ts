@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ensureAdminToken } from './api/api-tokens/bootstrap.js';
+import { generateToken, hashToken } from './api/auth.js';
 import { buildApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -75,10 +76,8 @@ async function checkEncryptionKey(store: Store, box: SecretBox, config: ServerCo
   }
 }
 
-/** Starts Tocsin with `config`: the HTTP API on config.host:config.port. */
-export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
-  const clock = options.clock ?? systemClock;
-  const log = options.log ?? createLogger(config.logLevel);
+/** Opens the configured database with the configured key, refusing a key the database was not sealed with. */
+async function openConfiguredStore(config: ServerConfig, clock: Clock): Promise<Store> {
   mkdirSync(config.dataDir, { recursive: true });
   const box = new SecretBox(loadEncryptionKey(config));
   const store = await openStore({
@@ -88,6 +87,34 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   });
   try {
     await checkEncryptionKey(store, box, config);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/**
+ * Creates an admin token straight in the database, for an operator who lost theirs; works while the
+ * service runs. Returns the clear token, to be shown once.
+ */
+export async function createAdminTokenOffline(config: ServerConfig, name: string): Promise<string> {
+  const store = await openConfiguredStore(config, systemClock);
+  try {
+    const token = generateToken();
+    await store.apiTokens.create({ name, role: 'admin', tokenHash: hashToken(token) });
+    return token;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Starts Tocsin with `config`: the HTTP API on config.host:config.port. */
+export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = await openConfiguredStore(config, clock);
+  try {
     const generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     const app = await buildApp({ config, store, clock, log });
     const address = await app.listen({ host: config.host, port: config.port });

@@ -12,7 +12,7 @@ import { registerAuth } from './auth.js';
 import { registerContactGroupRoutes } from './contact-groups/routes.js';
 import { registerContactRoutes } from './contacts/routes.js';
 import { registerDatasourceRoutes } from './datasources/routes.js';
-import { registerErrorHandlers } from './error-handler.js';
+import { registerErrorHandlers, replyWithError } from './error-handler.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { zodValidatorCompiler } from './validation.js';
 
@@ -36,8 +36,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     // Ids are matched by the routes; a trailing slash is the same resource.
     routerOptions: { ignoreTrailingSlash: true },
+    // URLs the router cannot take apart get the catalogued body too, not fastify's own.
+    frameworkErrors: replyWithError,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
+  // The API speaks JSON only; fastify's built-in text/plain parser would hand a string to the validator
+  // and answer "expected object, received string" instead of 415.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandlers(app);
 
   await app.register(fastifySwagger, {

@@ -1,7 +1,7 @@
 // Every error leaves the API as the catalogued body `{ "error": { "code", "message", "fields" } }`:
 // our AppErrors as they are, fastify's own (bad JSON, body too large, wrong media type) translated,
 // anything else a logged 500 that reveals nothing internal.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { NameTakenError, StillReferencedError, isForeignKeyViolation } from '../store/store-errors.js';
 
@@ -33,6 +33,16 @@ function translate(error: FastifyError | Error): AppError | null {
       return new AppError('invalid_json', 'the body is empty but Content-Type says JSON', [
         { field: 'body', reason: 'empty' },
       ]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      // Fastify drops the parser's detail; bad syntax and __proto__ / constructor.prototype keys land here.
+      return new AppError('invalid_json', 'the body is not valid JSON (or carries a __proto__ key)', [
+        { field: 'body', reason: 'not valid JSON' },
+      ]);
+    case 'FST_ERR_BAD_URL':
+      return new AppError('invalid_request', 'the URL path is not valid: check its percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Fastify would answer 414 in its own body; ids are at most 64 characters, so this is a bad id.
+      return new AppError('invalid_request', 'a path parameter is too long: ids are at most 64 characters');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('invalid_request', 'Content-Length does not match the body');
   }
@@ -49,17 +59,28 @@ function translate(error: FastifyError | Error): AppError | null {
   return null;
 }
 
+/**
+ * Answers any error with the catalogued body. Also given to fastify as `frameworkErrors`, which it calls
+ * for URLs it cannot route (bad percent-encoding, over-long path parameters) before any hook runs.
+ */
+export function replyWithError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const known = translate(error);
+  if (known) {
+    if (known.status >= 500) request.log.error({ err: error }, known.message);
+    reply.status(known.status).send(known.toBody());
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  const internal = new AppError('internal', 'internal error; the server log has the details');
+  reply.status(500).send(internal.toBody());
+}
+
 export function registerErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler(function handleError(error: FastifyError | Error, request, reply) {
-    const known = translate(error);
-    if (known) {
-      if (known.status >= 500) request.log.error({ err: error }, known.message);
-      return reply.status(known.status).send(known.toBody());
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    const internal = new AppError('internal', 'internal error; the server log has the details');
-    return reply.status(500).send(internal.toBody());
-  });
+  app.setErrorHandler(replyWithError);
 
   app.setNotFoundHandler(function handleNotFound(request, reply) {
     const error = new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);

@@ -2,31 +2,35 @@
 // field path, in the catalogued error body.
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { problemsFromZodIssues } from '../domain/field-problem.js';
+import { validate } from '../domain/field-problem.js';
 import { invalidRequest } from '../errors.js';
+import { decodeCursor } from '../store/paging.js';
 
 /** Fastify's validator compiler for zod schemas: a failure becomes `invalid_request` naming each field. */
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) =>
   function validateRequestPart(data: unknown) {
-    const result = schema.safeParse(data);
-    if (result.success) return { value: result.data };
+    const result = validate(schema, data);
+    if (result.ok) return { value: result.value };
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
-    const problems = problemsFromZodIssues(result.error.issues).map((p) => ({
-      ...p,
-      field: p.field || part,
-    }));
+    const problems = result.problems.map((p) => ({ ...p, field: p.field || part }));
     return { error: invalidRequest(problems) };
   };
 
 /** `?limit=&cursor=&q=` of every list. */
 export const listQuerySchema = z.object({
   limit: z.coerce
-    .number()
+    .number('must be a whole number from 1 to 1000')
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(1000, 'must be at most 1000')
     .default(100),
-  cursor: z.string().max(200).optional(),
+  // A cursor that is not ours would silently list from the start again; a client paging through would
+  // then loop for ever.
+  cursor: z
+    .string()
+    .max(200)
+    .refine((cursor) => decodeCursor(cursor) !== null, 'not a cursor this service gave out; pass nextCursor')
+    .optional(),
   q: z.string().max(200).optional().describe('case-insensitive part of the name'),
 });
 

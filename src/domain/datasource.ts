@@ -15,7 +15,11 @@ export const datasourceInputSchema = z
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9090' }),
     basicAuth: z.strictObject({ username: z.string().min(1), password: z.string() }).nullish(),
     bearerToken: z.string().min(1).nullish(),
-    timeoutSeconds: z.number().min(1).max(300).default(30),
+    timeoutSeconds: z
+      .number()
+      .min(1, 'must be at least 1 second')
+      .max(300, 'must be at most 300 seconds')
+      .default(30),
   })
   .superRefine((source, ctx) => {
     if (source.basicAuth && source.bearerToken) {

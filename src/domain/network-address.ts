@@ -26,19 +26,36 @@ function restrictedIPv4Reason(ip: string): string | null {
   return null;
 }
 
-function restrictedIPv6Reason(ip: string): string | null {
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return restrictedIPv4Reason(mapped[1]!);
-  const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hexMapped) {
-    const hi = parseInt(hexMapped[1]!, 16);
-    const lo = parseInt(hexMapped[2]!, 16);
-    return restrictedIPv4Reason(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+/** The eight 16-bit groups of a valid IPv6 address in any textual form: `::`, embedded IPv4, a zone. */
+function ipv6Groups(ip: string): number[] {
+  let text = ip.toLowerCase().replace(/%.*$/, '');
+  const embedded = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (embedded) {
+    const [a, b, c, d] = embedded.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, embedded.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  if (lower === '::') return 'an unspecified address';
-  if (lower === '::1') return 'a loopback address';
-  const first = parseInt(lower.split(':')[0] || '0', 16);
+  const groups = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const [head, tail] = text.split('::');
+  if (tail === undefined) return groups(head);
+  const [before, after] = [groups(head), groups(tail)];
+  return [...before, ...new Array<number>(8 - before.length - after.length).fill(0), ...after];
+}
+
+function restrictedIPv6Reason(ip: string): string | null {
+  const g = ipv6Groups(ip);
+  const zeroUpTo = (n: number) => g.slice(0, n).every((group) => group === 0);
+  const lastIPv4 = () => `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  if (zeroUpTo(8)) return 'an unspecified address';
+  if (zeroUpTo(7) && g[7] === 1) return 'a loopback address';
+  // IPv4 inside IPv6 reaches the IPv4 host: mapped ::ffff:0:0/96, translated ::ffff:0:0:0/96, NAT64
+  // 64:ff9b::/96, and the deprecated IPv4-compatible ::/96 (refused even when public).
+  if (zeroUpTo(5) && g[5] === 0xffff) return restrictedIPv4Reason(lastIPv4());
+  if (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) return restrictedIPv4Reason(lastIPv4());
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0)) {
+    return restrictedIPv4Reason(lastIPv4());
+  }
+  if (zeroUpTo(6)) return restrictedIPv4Reason(lastIPv4()) ?? 'a deprecated IPv4-compatible address';
+  const first = g[0]!;
   if ((first & 0xfe00) === 0xfc00) return 'a private (unique local) address';
   if ((first & 0xffc0) === 0xfe80) return 'a link-local address';
   if ((first & 0xff00) === 0xff00) return 'a multicast address';
