@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   not_found: 404,
   name_taken: 409,
   in_use: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal: 500,

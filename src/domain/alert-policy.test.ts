@@ -131,6 +131,28 @@ describe('a valid policy', () => {
     expect(problemFields(withRule({ baseline }))).toEqual([]);
   });
 
+  it('accepts null for optional fields a client leaves unset, as if they were absent', () => {
+    const result = validate(
+      alertPolicyInputSchema,
+      policy({
+        kind: 'custom',
+        target: null,
+        metricType: null,
+        datasourceId: null,
+        expr: null,
+        dimension: { mode: 'none', key: null, value: null },
+        rules: {
+          conditions: [
+            { metric: 'orders_total', windowMinutes: 5, comparator: 'gt', threshold: 1, baseline: null },
+          ],
+        },
+      }),
+    );
+    expect(result.ok).toBe(true);
+    if (result.ok)
+      expect(result.value).toMatchObject({ target: null, metricType: 'custom', dimension: { mode: 'none' } });
+  });
+
   it('accepts a window across midnight, from 22:00 to 06:00', () => {
     expect(problemFields(withEffective({ from: '22:00', to: '06:00' }))).toEqual([]);
   });

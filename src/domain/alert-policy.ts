@@ -36,25 +36,28 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Optional fields accept null as well as absence (clients often write null for "not set"). */
+const absentAsUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
 const uniqueList = <T extends z.ZodType>(item: T) =>
   z.array(item).refine((list) => new Set(list).size === list.length, 'must not list the same value twice');
 
 const conditionSchema = z.strictObject({
-  metric: z.string().optional(),
+  metric: z.string().nullish().transform(absentAsUndefined).optional(),
   windowMinutes: z
     .int('must be a whole number of minutes')
     .min(1, 'must be at least 1 minute')
     .max(MAX_WINDOW_MINUTES, `must be at most ${MAX_WINDOW_MINUTES} minutes`),
   aggregation: z.enum(AGGREGATIONS).default('avg'),
   comparator: z.enum(COMPARATORS),
-  baseline: z.enum(BASELINES).optional(),
+  baseline: z.enum(BASELINES).nullish().transform(absentAsUndefined).optional(),
   threshold: z.number().refine(Number.isFinite, 'must be a finite number'),
 });
 
 const dimensionSchema = z.strictObject({
   mode: z.enum(DIMENSION_MODES),
-  key: z.string().optional(),
-  value: z.string().max(500).optional(),
+  key: z.string().nullish().transform(absentAsUndefined).optional(),
+  value: z.string().max(500).nullish().transform(absentAsUndefined).optional(),
 });
 
 const effectiveSchema = z.strictObject({
@@ -92,10 +95,24 @@ const policyShape = z.strictObject({
   name: nameField,
   description: z.string().max(2000).nullish(),
   kind: z.enum(POLICY_KINDS),
-  target: z.string().trim().min(1, 'must not be empty').max(200).optional(),
-  metricType: z.string().optional(),
-  datasourceId: z.string().min(1).max(64).optional(),
-  expr: z.string().trim().min(1, 'must not be empty').max(20000).optional(),
+  target: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200)
+    .nullish()
+    .transform(absentAsUndefined)
+    .optional(),
+  metricType: z.string().nullish().transform(absentAsUndefined).optional(),
+  datasourceId: z.string().min(1).max(64).nullish().transform(absentAsUndefined).optional(),
+  expr: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(20000)
+    .nullish()
+    .transform(absentAsUndefined)
+    .optional(),
   dimension: dimensionSchema.default({ mode: 'none' }),
   rules: z.strictObject({
     match: z.enum(MATCH_MODES).default('all'),

@@ -4,7 +4,7 @@ import type { AlertPolicy, AlertPolicyInput } from '../domain/alert-policy.js';
 import type { PolicyKind } from '../domain/metric-types.js';
 import type { AlertPoliciesTable } from './database.js';
 import { decodeCursor, nameContains, toPage, type ListQuery, type Page } from './paging.js';
-import type { StoreContext } from './store-context.js';
+import { nextUpdatedAt, type StoreContext } from './store-context.js';
 import { isUniqueViolation, NameTakenError } from './store-errors.js';
 
 export interface AlertPolicyListQuery extends ListQuery {
@@ -96,7 +96,7 @@ export class AlertPolicyStore {
     try {
       row = await this.#ctx.db
         .updateTable('alert_policies')
-        .set({ ...toRow(input), updated_at: this.#ctx.now() })
+        .set({ ...toRow(input), updated_at: nextUpdatedAt(this.#ctx.now()) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -112,7 +112,7 @@ export class AlertPolicyStore {
   async setEnabled(id: string, enabled: boolean): Promise<AlertPolicy | undefined> {
     const row = await this.#ctx.db
       .updateTable('alert_policies')
-      .set({ enabled: enabled ? 1 : 0, updated_at: this.#ctx.now() })
+      .set({ enabled: enabled ? 1 : 0, updated_at: nextUpdatedAt(this.#ctx.now()) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

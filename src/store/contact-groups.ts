@@ -2,7 +2,7 @@
 import type { ContactGroup, ContactGroupInput } from '../domain/contact-group.js';
 import type { ContactGroupsTable } from './database.js';
 import { decodeCursor, nameContains, toPage, type ListQuery, type Page } from './paging.js';
-import type { StoreContext } from './store-context.js';
+import { nextUpdatedAt, type StoreContext } from './store-context.js';
 import { isUniqueViolation, NameTakenError } from './store-errors.js';
 
 export class ContactGroupStore {
@@ -117,7 +117,7 @@ export class ContactGroupStore {
     try {
       row = await this.#ctx.db
         .updateTable('contact_groups')
-        .set({ name: input.name, description: input.description, updated_at: this.#ctx.now() })
+        .set({ name: input.name, description: input.description, updated_at: nextUpdatedAt(this.#ctx.now()) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();

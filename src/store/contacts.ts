@@ -3,7 +3,7 @@
 import type { Contact, ContactInput } from '../domain/contact.js';
 import type { ContactsTable } from './database.js';
 import { decodeCursor, nameContains, toPage, type ListQuery, type Page } from './paging.js';
-import type { StoreContext } from './store-context.js';
+import { nextUpdatedAt, type StoreContext } from './store-context.js';
 import { isUniqueViolation, NameTakenError } from './store-errors.js';
 
 interface ContactSecrets {
@@ -94,7 +94,7 @@ export class ContactStore {
     try {
       const row = await this.#ctx.db
         .updateTable('contacts')
-        .set({ ...toRow(this.#ctx, input), updated_at: this.#ctx.now() })
+        .set({ ...toRow(this.#ctx, input), updated_at: nextUpdatedAt(this.#ctx.now()) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();

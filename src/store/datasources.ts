@@ -2,7 +2,7 @@
 import type { Datasource, DatasourceInput } from '../domain/datasource.js';
 import type { DatasourcesTable } from './database.js';
 import { decodeCursor, nameContains, toPage, type ListQuery, type Page } from './paging.js';
-import type { StoreContext } from './store-context.js';
+import { nextUpdatedAt, type StoreContext } from './store-context.js';
 import { isUniqueViolation, NameTakenError } from './store-errors.js';
 
 type DatasourceSecrets = Pick<DatasourceInput, 'basicAuth' | 'bearerToken'>;
@@ -71,7 +71,7 @@ export class DatasourceStore {
     try {
       const row = await this.#ctx.db
         .updateTable('datasources')
-        .set({ ...toRow(this.#ctx, input), updated_at: this.#ctx.now() })
+        .set({ ...toRow(this.#ctx, input), updated_at: nextUpdatedAt(this.#ctx.now()) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();

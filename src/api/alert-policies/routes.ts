@@ -7,6 +7,7 @@ import type { FieldProblem } from '../../domain/field-problem.js';
 import { POLICY_KINDS } from '../../domain/metric-types.js';
 import { AppError, invalidRequest } from '../../errors.js';
 import type { Store } from '../../store/store.js';
+import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentAlertPolicy } from './present.js';
 
@@ -62,15 +63,21 @@ export function registerAlertPolicyRoutes(app: FastifyInstance, store: Store): v
         await checkReferences(tx, request.body);
         return tx.alertPolicies.create(request.body);
       });
+      tagRevision(reply, policy);
       return reply.status(201).send(presentAlertPolicy(policy));
     },
   );
 
-  api.get('/api/v1/alert-policies/:id', { schema: { tags, params: idParamsSchema } }, async (request) => {
-    const policy = await store.alertPolicies.get(request.params.id);
-    if (!policy) throw notFound(request.params.id);
-    return presentAlertPolicy(policy);
-  });
+  api.get(
+    '/api/v1/alert-policies/:id',
+    { schema: { tags, params: idParamsSchema } },
+    async (request, reply) => {
+      const policy = await store.alertPolicies.get(request.params.id);
+      if (!policy) throw notFound(request.params.id);
+      tagRevision(reply, policy);
+      return presentAlertPolicy(policy);
+    },
+  );
 
   api.put(
     '/api/v1/alert-policies/:id',
@@ -78,13 +85,16 @@ export function registerAlertPolicyRoutes(app: FastifyInstance, store: Store): v
       schema: { tags, params: idParamsSchema, body: alertPolicyInputSchema },
       config: { permission: 'write' },
     },
-    async (request) => {
+    async (request, reply) => {
       const policy = await store.transaction(async (tx) => {
-        if (!(await tx.alertPolicies.get(request.params.id))) throw notFound(request.params.id);
+        const stored = await tx.alertPolicies.get(request.params.id);
+        if (!stored) throw notFound(request.params.id);
+        checkIfMatch(request, stored);
         await checkReferences(tx, request.body);
         return tx.alertPolicies.update(request.params.id, request.body);
       });
       if (!policy) throw notFound(request.params.id);
+      tagRevision(reply, policy);
       return presentAlertPolicy(policy);
     },
   );

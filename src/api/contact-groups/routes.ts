@@ -5,6 +5,7 @@ import { contactGroupInputSchema, type ContactGroupInput } from '../../domain/co
 import { AppError, invalidRequest } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
+import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentContactGroup } from './present.js';
 
@@ -34,15 +35,21 @@ export function registerContactGroupRoutes(app: FastifyInstance, store: Store): 
         await checkContactsExist(tx, request.body);
         return tx.contactGroups.create(request.body);
       });
+      tagRevision(reply, group);
       return reply.status(201).send(presentContactGroup(group));
     },
   );
 
-  api.get('/api/v1/contact-groups/:id', { schema: { tags, params: idParamsSchema } }, async (request) => {
-    const group = await store.contactGroups.get(request.params.id);
-    if (!group) throw notFound(request.params.id);
-    return presentContactGroup(group);
-  });
+  api.get(
+    '/api/v1/contact-groups/:id',
+    { schema: { tags, params: idParamsSchema } },
+    async (request, reply) => {
+      const group = await store.contactGroups.get(request.params.id);
+      if (!group) throw notFound(request.params.id);
+      tagRevision(reply, group);
+      return presentContactGroup(group);
+    },
+  );
 
   api.put(
     '/api/v1/contact-groups/:id',
@@ -50,13 +57,16 @@ export function registerContactGroupRoutes(app: FastifyInstance, store: Store): 
       schema: { tags, params: idParamsSchema, body: contactGroupInputSchema },
       config: { permission: 'write' },
     },
-    async (request) => {
+    async (request, reply) => {
       const group = await store.transaction(async (tx) => {
-        if (!(await tx.contactGroups.get(request.params.id))) throw notFound(request.params.id);
+        const stored = await tx.contactGroups.get(request.params.id);
+        if (!stored) throw notFound(request.params.id);
+        checkIfMatch(request, stored);
         await checkContactsExist(tx, request.body);
         return tx.contactGroups.update(request.params.id, request.body);
       });
       if (!group) throw notFound(request.params.id);
+      tagRevision(reply, group);
       return presentContactGroup(group);
     },
   );

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
+import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentContact } from './present.js';
 import { contactInputSchema, resolveContactSecrets } from './schema.js';
@@ -32,26 +33,30 @@ export function registerContactRoutes(
     { schema: { tags, body }, config: { permission: 'write' } },
     async (request, reply) => {
       const contact = await store.contacts.create(resolveContactSecrets(request.body, undefined));
+      tagRevision(reply, contact);
       return reply.status(201).send(presentContact(contact));
     },
   );
 
-  api.get('/api/v1/contacts/:id', { schema: { tags, params: idParamsSchema } }, async (request) => {
+  api.get('/api/v1/contacts/:id', { schema: { tags, params: idParamsSchema } }, async (request, reply) => {
     const contact = await store.contacts.get(request.params.id);
     if (!contact) throw notFound(request.params.id);
+    tagRevision(reply, contact);
     return presentContact(contact);
   });
 
   api.put(
     '/api/v1/contacts/:id',
     { schema: { tags, params: idParamsSchema, body }, config: { permission: 'write' } },
-    async (request) => {
+    async (request, reply) => {
       const updated = await store.transaction(async (tx) => {
         const stored = await tx.contacts.get(request.params.id);
         if (!stored) throw notFound(request.params.id);
+        checkIfMatch(request, stored);
         return tx.contacts.update(stored.id, resolveContactSecrets(request.body, stored));
       });
       if (!updated) throw notFound(request.params.id);
+      tagRevision(reply, updated);
       return presentContact(updated);
     },
   );

@@ -7,6 +7,7 @@ import { maskSecret, unmask } from '../../domain/secret-mask.js';
 import { AppError, invalidRequest } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
+import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentDatasource } from './present.js';
 
@@ -44,13 +45,15 @@ export function registerDatasourceRoutes(app: FastifyInstance, store: Store): vo
     { schema: { tags, body: datasourceInputSchema }, config: { permission: 'write' } },
     async (request, reply) => {
       const source = await store.datasources.create(resolveCredentials(request.body, undefined));
+      tagRevision(reply, source);
       return reply.status(201).send(presentDatasource(source));
     },
   );
 
-  api.get('/api/v1/datasources/:id', { schema: { tags, params: idParamsSchema } }, async (request) => {
+  api.get('/api/v1/datasources/:id', { schema: { tags, params: idParamsSchema } }, async (request, reply) => {
     const source = await store.datasources.get(request.params.id);
     if (!source) throw notFound(request.params.id);
+    tagRevision(reply, source);
     return presentDatasource(source);
   });
 
@@ -60,13 +63,15 @@ export function registerDatasourceRoutes(app: FastifyInstance, store: Store): vo
       schema: { tags, params: idParamsSchema, body: datasourceInputSchema },
       config: { permission: 'write' },
     },
-    async (request) => {
+    async (request, reply) => {
       const source = await store.transaction(async (tx) => {
         const stored = await tx.datasources.get(request.params.id);
         if (!stored) throw notFound(request.params.id);
+        checkIfMatch(request, stored);
         return tx.datasources.update(stored.id, resolveCredentials(request.body, stored));
       });
       if (!source) throw notFound(request.params.id);
+      tagRevision(reply, source);
       return presentDatasource(source);
     },
   );
