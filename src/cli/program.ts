@@ -3,6 +3,17 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadServerConfig, type Environment } from '../config.js';
 import { startServer } from '../main.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
+import { addAdminTokenCommand } from './commands/admin-token.js';
+import { addApplyCommand } from './commands/apply.js';
+import { addContactCommands } from './commands/contacts.js';
+import { addDatasourceCommands } from './commands/datasources.js';
+import { addExportCommand } from './commands/export.js';
+import { addGroupCommands } from './commands/groups.js';
+import { addPolicyCommands } from './commands/policies.js';
+import { addSandboxCommand } from './commands/sandbox.js';
+import { addTokenCommands } from './commands/tokens.js';
+import type { ReadStdin } from './input-file.js';
 
 export interface CliIo {
   readonly env: Environment;
@@ -10,18 +21,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM); tests pass their own. */
   readonly untilStopped?: () => Promise<void>;
+  /** Reads all of standard input, for `-f -`; tests pass their own. */
+  readonly readStdin?: ReadStdin;
 }
 
-/** Thrown by commands for errors the user can fix; printed without a stack trace, exit code 1. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError } from './cli-error.js';
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -79,8 +83,19 @@ export function buildProgram(io: CliIo): Command {
   const program = new Command('tocsin')
     .description('Tocsin: self-hosted alerting with DingTalk robots, e-mail and webhooks')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .option('--url <url>', 'the Tocsin API (TOCSIN_URL, default http://127.0.0.1:9700)')
+    .option('--token <token>', 'the API token to send (TOCSIN_TOKEN)');
   addServeCommand(program, io);
+  addSandboxCommand(program, io, io.untilStopped ?? untilSignal);
+  addAdminTokenCommand(program, io);
+  addContactCommands(program, io);
+  addGroupCommands(program, io);
+  addPolicyCommands(program, io);
+  addDatasourceCommands(program, io);
+  addTokenCommands(program, io);
+  addExportCommand(program, io);
+  addApplyCommand(program, io);
   return program;
 }
 
@@ -91,10 +106,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has already printed its message (or the help); help asked for is a success, any other
+    // complaint about the command line is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     if (error instanceof ConfigError || error instanceof CliError) {
       io.stderr(`tocsin: ${error.message}\n`);
-      return error instanceof CliError ? error.exitCode : 2;
+      return error instanceof CliError ? error.exitCode : EXIT_USAGE;
     }
     io.stderr(`tocsin: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
