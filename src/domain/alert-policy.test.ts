@@ -2,47 +2,28 @@
 // problem reported on the field path a user finds in their JSON.
 import { describe, expect, it } from 'vitest';
 import { alertPolicyInputSchema } from './alert-policy.js';
+import { SEED_CONDITION, seedPolicy } from '../../test/seed-fixtures.js';
 import { validate } from './field-problem.js';
 
-const seedPolicy = {
-  name: 'JVM FullGC doubled vs previous hour',
-  kind: 'application',
-  target: 'order-service',
-  metricType: 'JVM_Monitoring',
-  dimension: { mode: 'traverse', key: 'host' },
-  rules: {
-    match: 'all',
-    conditions: [
-      {
-        metric: 'JVM_FullGC',
-        windowMinutes: 5,
-        aggregation: 'avg',
-        comparator: 'increase_pct',
-        baseline: 'hour_ago',
-        threshold: 100,
-      },
-    ],
-  },
-  severity: 'P2',
-  notification: { channels: ['dingtalk'], contactGroupIds: ['group1'] },
-};
+const seed = seedPolicy(['group1']);
+const seedNotification = seed.notification as Record<string, unknown>;
 
 type Rule = Record<string, unknown>;
 
 /** The seed policy with fields replaced; `undefined` removes one. */
 function policy(patch: Record<string, unknown> = {}): Record<string, unknown> {
-  return Object.fromEntries(Object.entries({ ...seedPolicy, ...patch }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(Object.entries({ ...seed, ...patch }).filter(([, v]) => v !== undefined));
 }
 
 function withRule(rule: Rule): Record<string, unknown> {
   const merged = Object.fromEntries(
-    Object.entries({ ...seedPolicy.rules.conditions[0], ...rule }).filter(([, v]) => v !== undefined),
+    Object.entries({ ...SEED_CONDITION, ...rule }).filter(([, v]) => v !== undefined),
   );
   return policy({ rules: { match: 'all', conditions: [merged] } });
 }
 
 function withEffective(effective: Record<string, unknown>): Record<string, unknown> {
-  return policy({ notification: { ...seedPolicy.notification, effective } });
+  return policy({ notification: { ...seedNotification, effective } });
 }
 
 const prometheusPolicy = {
@@ -67,7 +48,7 @@ function reasonFor(input: unknown, field: string): string | undefined {
 
 describe('a valid policy', () => {
   it("accepts the seed's policy and fills ARMS's defaults", () => {
-    const result = validate(alertPolicyInputSchema, seedPolicy);
+    const result = validate(alertPolicyInputSchema, seed);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value).toMatchObject({
@@ -85,7 +66,7 @@ describe('a valid policy', () => {
 
   it('ignores the server-owned id, createdAt and updatedAt so a fetched policy can be sent back', () => {
     const result = validate(alertPolicyInputSchema, {
-      ...seedPolicy,
+      ...seed,
       id: 'x',
       createdAt: 'y',
       updatedAt: 'z',
@@ -199,7 +180,7 @@ describe('field-level rules', () => {
 
   it('refuses a policy without rules or with more than 10', () => {
     expect(problemFields(policy({ rules: { conditions: [] } }))).toEqual(['rules.conditions']);
-    const eleven = Array.from({ length: 11 }, () => seedPolicy.rules.conditions[0]);
+    const eleven = Array.from({ length: 11 }, () => SEED_CONDITION);
     expect(problemFields(policy({ rules: { conditions: eleven } }))).toEqual(['rules.conditions']);
   });
 
@@ -249,7 +230,7 @@ describe('field-level rules', () => {
 
   it('refuses a silence period of 0 minutes or over 30 days', () => {
     const silence = (silenceMinutes: number) =>
-      policy({ notification: { ...seedPolicy.notification, silenceMinutes } });
+      policy({ notification: { ...seedNotification, silenceMinutes } });
     expect(problemFields(silence(0))).toEqual(['notification.silenceMinutes']);
     expect(problemFields(silence(43201))).toEqual(['notification.silenceMinutes']);
   });

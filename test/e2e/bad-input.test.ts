@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
 import { DIALECTS } from '../databases.js';
 import { ADMIN_TOKEN, startTestService, type ApiAnswer, type TestService } from '../service.js';
-
-const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d';
-const SECRET = 'SEC045ae0433d866d0019a47f441d3da2c3c5862b8a8c46f8ab1de83a6fb0b9a54c';
+import { SEED_CONDITION, SEED_SECRET, SEED_WEBHOOK, seedPolicy } from '../seed-fixtures.js';
 
 /** What the table's requests refer to: objects created before it runs. */
 interface Seeded {
@@ -36,34 +34,15 @@ interface BadRequest {
   readonly fields?: readonly string[];
 }
 
-const condition = {
-  metric: 'JVM_FullGC',
-  windowMinutes: 5,
-  aggregation: 'avg',
-  comparator: 'increase_pct',
-  baseline: 'hour_ago',
-  threshold: 100,
-};
-
 /** The seed's policy, with fields replaced; `undefined` removes a field. */
 function policy(groupId: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    name: 'JVM FullGC doubled vs previous hour',
-    kind: 'application',
-    target: 'order-service',
-    metricType: 'JVM_Monitoring',
-    dimension: { mode: 'traverse', key: 'host' },
-    rules: { match: 'all', conditions: [condition] },
-    severity: 'P2',
-    notification: { channels: ['dingtalk'], contactGroupIds: [groupId] },
-  };
-  return Object.fromEntries(Object.entries({ ...base, ...patch }).filter(([, value]) => value !== undefined));
+  return seedPolicy([groupId], patch);
 }
 
 /** A new policy (another name) whose only rule has fields replaced. */
 function policyWithRule(groupId: string, rule: Record<string, unknown>): Record<string, unknown> {
   const merged = Object.fromEntries(
-    Object.entries({ ...condition, ...rule }).filter(([, value]) => value !== undefined),
+    Object.entries({ ...SEED_CONDITION, ...rule }).filter(([, value]) => value !== undefined),
   );
   return policy(groupId, { name: 'another policy', rules: { match: 'all', conditions: [merged] } });
 }
@@ -82,7 +61,7 @@ const webhookContact = (url: string, headers: Record<string, string> = {}) => ({
 
 const robotContact = (dingtalk: Record<string, unknown>) => ({
   name: 'robot',
-  dingtalk: { webhook: WEBHOOK, ...dingtalk },
+  dingtalk: { webhook: SEED_WEBHOOK, ...dingtalk },
 });
 
 const invalid = { status: 400, code: 'invalid_request' } as const;
@@ -604,7 +583,7 @@ const BAD_REQUESTS: readonly BadRequest[] = [
     path: (s) => `/api/v1/alert-policies/${String(s.policy.id)}`,
     body: (s) => ({
       ...s.policy,
-      rules: { match: 'all', conditions: [{ ...condition, windowMinutes: 0 }] },
+      rules: { match: 'all', conditions: [{ ...SEED_CONDITION, windowMinutes: 0 }] },
     }),
     ...invalid,
     fields: ['rules.conditions[0].windowMinutes'],
@@ -829,7 +808,7 @@ async function seed(service: TestService): Promise<Seeded> {
   const mail = await created('/api/v1/contacts', { name: 'ops-mail', email: 'ops@example.com' });
   const robot = await created('/api/v1/contacts', {
     name: 'ops-robot',
-    dingtalk: { webhook: WEBHOOK, secret: SECRET, keywords: ['alert'] },
+    dingtalk: { webhook: SEED_WEBHOOK, secret: SEED_SECRET, keywords: ['alert'] },
   });
   const group = await created('/api/v1/contact-groups', { name: 'ops', contactIds: [mail.id] });
   const datasource = await created('/api/v1/datasources', { name: 'prom', url: 'http://127.0.0.1:9090' });

@@ -3,10 +3,8 @@
 // everything survives a restart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../databases.js';
+import { SEED_SECRET, SEED_WEBHOOK, seedPolicy } from '../seed-fixtures.js';
 import { startTestService, type TestService } from '../service.js';
-
-const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=1a2b3c4d5e6f7a8b9c0d';
-const SECRET = 'SEC045ae0433d866d0019a47f441d3da2c3c5862b8a8c46f8ab1de83a6fb0b9a54c';
 
 for (const dialect of DIALECTS) {
   describe(`the seed's flow on ${dialect}`, () => {
@@ -21,7 +19,12 @@ for (const dialect of DIALECTS) {
     it('creates the contact, group and policy, edits the policy, and keeps all of it across a restart', async () => {
       const contact = await service.api('POST', '/api/v1/contacts', {
         name: 'ops-robot',
-        dingtalk: { webhook: WEBHOOK, secret: SECRET, keywords: ['alert'], atMobiles: ['13800000000'] },
+        dingtalk: {
+          webhook: SEED_WEBHOOK,
+          secret: SEED_SECRET,
+          keywords: ['alert'],
+          atMobiles: ['13800000000'],
+        },
       });
       expect(contact.status).toBe(201);
       expect(contact.body.dingtalk.secret).toBe('SEC…a54c');
@@ -34,28 +37,7 @@ for (const dialect of DIALECTS) {
       });
       expect(group.status).toBe(201);
 
-      const policy = await service.api('POST', '/api/v1/alert-policies', {
-        name: 'JVM FullGC doubled vs previous hour',
-        kind: 'application',
-        target: 'order-service',
-        metricType: 'JVM_Monitoring',
-        dimension: { mode: 'traverse', key: 'host' },
-        rules: {
-          match: 'all',
-          conditions: [
-            {
-              metric: 'JVM_FullGC',
-              windowMinutes: 5,
-              aggregation: 'avg',
-              comparator: 'increase_pct',
-              baseline: 'hour_ago',
-              threshold: 100,
-            },
-          ],
-        },
-        severity: 'P2',
-        notification: { channels: ['dingtalk'], contactGroupIds: [group.body.id] },
-      });
+      const policy = await service.api('POST', '/api/v1/alert-policies', seedPolicy([group.body.id]));
       expect(policy.status).toBe(201);
       expect(policy.body).toMatchObject({
         enabled: true,
@@ -84,8 +66,8 @@ for (const dialect of DIALECTS) {
       const reread = await service.api('GET', `/api/v1/contacts/${contact.body.id}`);
       expect(reread.body).toEqual(contactAgain.body);
       const stored = await service.server.store.contacts.get(contact.body.id);
-      expect(stored?.dingtalk?.secret).toBe(SECRET);
-      expect(stored?.dingtalk?.webhook).toBe(WEBHOOK);
+      expect(stored?.dingtalk?.secret).toBe(SEED_SECRET);
+      expect(stored?.dingtalk?.webhook).toBe(SEED_WEBHOOK);
 
       const list = await service.api('GET', '/api/v1/alert-policies?q=fullgc');
       expect(list.body.items.map((p: { name: string }) => p.name)).toEqual([
