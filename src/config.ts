@@ -80,6 +80,12 @@ const serverSchema = z.object({
     .optional(),
   /** Log level: fatal, error, warn, info, debug, trace or silent. Default info. */
   TOCSIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SMTP server for e-mail notifications: smtp://user:pass@host:587 or smtps://…:465. Default unset. */
+  TOCSIN_SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be smtp://user:password@host:port or smtps://…' })
+    .optional(),
+  /** Sender of e-mail notifications. Default "Tocsin <tocsin@localhost>". */
+  TOCSIN_SMTP_FROM: z.string().min(3).default('Tocsin <tocsin@localhost>'),
   /** Largest API request body, in bytes. Default 1 MiB. */
   TOCSIN_BODY_LIMIT: z.coerce
     .number()
@@ -101,6 +107,8 @@ export interface ServerConfig {
   readonly encryptionKey: Buffer | null;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Where e-mail notifications go out, or null when no SMTP server is configured. */
+  readonly smtp: { readonly url: string; readonly from: string } | null;
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.output<S> {
@@ -142,6 +150,7 @@ export function loadServerConfig(env: Environment, flags: Environment = {}): Ser
     encryptionKey: raw.TOCSIN_ENCRYPTION_KEY ? Buffer.from(raw.TOCSIN_ENCRYPTION_KEY, 'base64') : null,
     logLevel: raw.TOCSIN_LOG_LEVEL,
     bodyLimitBytes: raw.TOCSIN_BODY_LIMIT,
+    smtp: raw.TOCSIN_SMTP_URL ? { url: raw.TOCSIN_SMTP_URL, from: raw.TOCSIN_SMTP_FROM } : null,
   };
 }
 
