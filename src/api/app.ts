@@ -62,7 +62,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerAuth(app, deps.store);
   registerHealthRoutes(app, deps.store);
-  registerContactRoutes(app, deps.store, { allowedWebhookOrigins: deps.config.allowedWebhookOrigins });
+  registerContactRoutes(app, deps.store, {
+    allowedWebhookOrigins: deps.config.allowedWebhookOrigins,
+    publicUrl: deps.config.publicUrl,
+    clock: deps.clock,
+  });
   registerContactGroupRoutes(app, deps.store);
   registerAlertPolicyRoutes(app, deps.store);
   registerDatasourceRoutes(app, deps.store);

@@ -1,7 +1,10 @@
 // /api/v1/contacts: authenticate → validate → do → present.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AppError } from '../../errors.js';
+import { z } from 'zod';
+import type { Clock } from '../../domain/clock.js';
+import { AppError, invalidRequest } from '../../errors.js';
+import { channelsOf, testContact } from '../../notify/contact-test.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
@@ -11,7 +14,25 @@ import { contactInputSchema, resolveContactSecrets } from './schema.js';
 
 export interface ContactRouteOptions {
   readonly allowedWebhookOrigins: readonly string[];
+  /** Base of the console link in test messages. */
+  readonly publicUrl: string;
+  readonly clock: Clock;
 }
+
+/** A test message is a person waiting on a button: answer within this, whatever the channel does. */
+const TEST_TIMEOUT_MS = 10_000;
+
+const contactTestBodySchema = z
+  .strictObject({
+    channels: z
+      .array(z.enum(['dingtalk', 'email', 'webhook']))
+      .min(1)
+      .optional()
+      .describe('only these channels; default every channel the contact has'),
+    locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  })
+  // No body at all reaches the validator as null.
+  .nullish();
 
 export function registerContactRoutes(
   app: FastifyInstance,
@@ -58,6 +79,47 @@ export function registerContactRoutes(
       if (!updated) throw notFound(request.params.id);
       tagRevision(reply, updated);
       return presentContact(updated);
+    },
+  );
+
+  api.post(
+    '/api/v1/contacts/:id(^[0-9A-Za-z_-]+)::test',
+    {
+      schema: {
+        tags,
+        params: idParamsSchema,
+        body: contactTestBodySchema,
+        description: "Sends a real test message through the contact's channels and returns each answer.",
+      },
+      config: { permission: 'write' },
+    },
+    async (request) => {
+      const contact = await store.contacts.get(request.params.id);
+      if (!contact) throw notFound(request.params.id);
+      const available = channelsOf(contact);
+      const wanted = request.body?.channels ?? available;
+      const missing = wanted.flatMap((channel, i) =>
+        available.includes(channel)
+          ? []
+          : [{ field: `channels[${i}]`, reason: `this contact has no ${channel} to test` }],
+      );
+      if (missing.length > 0) throw invalidRequest(missing);
+      if (wanted.length === 0) {
+        throw invalidRequest([
+          {
+            field: 'channels',
+            reason: 'this contact has no channel Tocsin sends to (a phone alone is not one)',
+          },
+        ]);
+      }
+      const results = await testContact(contact, {
+        now: () => options.clock.now(),
+        publicUrl: options.publicUrl,
+        locale: request.body?.locale ?? 'zh-CN',
+        timeoutMs: TEST_TIMEOUT_MS,
+        channels: wanted,
+      });
+      return { ok: results.every((result) => result.ok), results };
     },
   );
 
