@@ -2,9 +2,10 @@
 // real, signed, keyword-safe test message; a misconfigured one is answered with DingTalk's errcode,
 // errmsg and what to fix.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/program.js';
 import { startSandbox, type RunningSandbox } from '../../src/dingtalk-sandbox/index.js';
 import { SEED_SECRET } from '../seed-fixtures.js';
-import { startTestService, type TestService } from '../service.js';
+import { ADMIN_TOKEN, startTestService, type TestService } from '../service.js';
 
 describe('POST /api/v1/contacts/{id}:test', () => {
   let sandbox: RunningSandbox;
@@ -84,5 +85,24 @@ describe('POST /api/v1/contacts/{id}:test', () => {
       { field: 'channels[0]', reason: 'this contact has no email to test' },
     ]);
     expect((await service.api('POST', '/api/v1/contacts/nope:test')).status).toBe(404);
+  });
+
+  it("tocsin contacts test prints each channel's answer and exits 1 when a channel failed", async () => {
+    await createRobotContact('good', { webhook: sandbox.webhookUrl('ops'), secret: SEED_SECRET });
+    await createRobotContact('bad', { webhook: sandbox.webhookUrl('ops'), secret: 'SECwrong' });
+    const runCli = async (argv: string[]) => {
+      let output = '';
+      const append = (text: string) => (output += text);
+      const env = { TOCSIN_URL: service.url, TOCSIN_TOKEN: ADMIN_TOKEN };
+      const code = await run(argv, { env, stdout: append, stderr: append });
+      return { code, output };
+    };
+    const good = await runCli(['contacts', 'test', 'good']);
+    expect(good.code).toBe(0);
+    expect(good.output).toMatch(/^ok +dingtalk/m);
+    const bad = await runCli(['contacts', 'test', 'bad', '--locale', 'en']);
+    expect(bad.code).toBe(1);
+    expect(bad.output).toMatch(/FAILED dingtalk/);
+    expect(bad.output).toMatch(/310000/);
   });
 });

@@ -1,9 +1,13 @@
 // `tocsin contacts …`: contacts from a file or from flags (DingTalk robot, e-mail, phone, webhook).
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { connect } from '../connection.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json-value.js';
+import { findObject } from '../object-lookup.js';
 import { cell } from '../output-format.js';
 import type { CliIo } from '../program.js';
 import { addResourceCommands, collect, type CommandFlags } from '../resource-commands.js';
+import { quoteName } from '../resource-kinds.js';
 
 interface ContactFlags {
   readonly name?: string;
@@ -75,8 +79,15 @@ function contactChannels(contact: JsonObject): string {
   return cell(['dingtalk', 'email', 'phone', 'webhook'].filter((key) => contact[key] != null));
 }
 
+interface ChannelTestResult {
+  readonly channel: string;
+  readonly target: string;
+  readonly ok: boolean;
+  readonly reason: string | null;
+}
+
 export function addContactCommands(program: Command, io: CliIo): void {
-  addResourceCommands(program, io, {
+  const contacts = addResourceCommands(program, io, {
     kind: 'contact',
     command: 'contacts',
     description: 'who receives notifications: DingTalk robots, e-mail, phone, webhooks',
@@ -88,4 +99,32 @@ export function addContactCommands(program: Command, io: CliIo): void {
     ],
     flags: { declare: declareContactFlags, apply: applyContactFlags },
   });
+  contacts
+    .command('test')
+    .description("send a real test message through the contact's channels and show each answer")
+    .argument('<name-or-id>')
+    .option('--channel <channel>', 'only this channel: dingtalk, email or webhook; repeatable', collect)
+    .option('--locale <locale>', 'language of the message: zh-CN or en', 'zh-CN')
+    .action(async function testContact(
+      ref: string,
+      flags: { channel?: readonly string[]; locale: string },
+      command: Command,
+    ) {
+      const client = connect(io, command);
+      const contact = await findObject(client, 'contact', ref);
+      const answer = await client.request('POST', `/api/v1/contacts/${encodeURIComponent(contact.id)}:test`, {
+        locale: flags.locale,
+        ...(flags.channel && { channels: [...flags.channel] }),
+      });
+      const results = (isJsonObject(answer) && Array.isArray(answer.results)
+        ? answer.results
+        : []) as unknown as readonly ChannelTestResult[];
+      for (const result of results) {
+        io.stdout(`${result.ok ? 'ok    ' : 'FAILED'} ${result.channel} → ${result.target}\n`);
+        if (result.reason) io.stdout(`       ${result.reason}\n`);
+      }
+      if (!results.every((result) => result.ok)) {
+        throw new CliError(`the test of contact ${quoteName(contact.name)} failed on some channel`);
+      }
+    });
 }
