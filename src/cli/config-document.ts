@@ -167,6 +167,7 @@ function shapeWebhook(value: JsonObject): JsonObject {
     method: { fallback: 'POST' },
     headers: { fallback: {} },
     bodyTemplate: { fallback: null },
+    secret: { fallback: null },
   });
 }
 
@@ -373,7 +374,7 @@ export function maskFileObject(kind: ResourceKind, value: FileObject): FileObjec
           typeof field === 'string' && isSensitiveHeader(name) ? maskSecret(field) : field,
         ]),
       );
-      masked = { ...masked, webhook: { ...value.webhook, headers } };
+      masked = { ...masked, webhook: maskAt({ ...value.webhook, headers }, 'secret', (s) => maskSecret(s)) };
     }
     return masked;
   }

@@ -56,6 +56,23 @@ describe('a valid contact', () => {
     expect(problemFields(hook({}))).toEqual([]);
   });
 
+  it('accepts a webhook signing secret and fills null without one', () => {
+    const signed = validate(schema, hook({ secret: 'whsec-0123456789abcdef' }));
+    expect(signed.ok && signed.value.webhook?.secret).toBe('whsec-0123456789abcdef');
+    const unsigned = validate(schema, hook({}));
+    expect(unsigned.ok && unsigned.value.webhook).toEqual({
+      url: 'https://hooks.example.com/x',
+      method: 'POST',
+      headers: {},
+      bodyTemplate: null,
+      secret: null,
+    });
+  });
+
+  it('accepts a masked webhook secret as sent back by the API, for the route to resolve', () => {
+    expect(problemFields(hook({ secret: '…cdef' }))).toEqual([]);
+  });
+
   it('accepts a robot at the sandbox origin the operator allowed', () => {
     expect(problemFields(robot({ webhook: `${SANDBOX}/robot/send?access_token=t` }))).toEqual([]);
   });
@@ -157,6 +174,18 @@ describe('a bad contact', () => {
   it('refuses a header name that is not an HTTP token, saying why', () => {
     expect(reasonFor(hook({ headers: { 'X Trace': '1' } }), 'webhook.headers.X Trace')).toBe(
       'must be a valid HTTP header name',
+    );
+  });
+
+  it('refuses a webhook secret shorter than 16 or longer than 200 characters, or with spaces', () => {
+    expect(reasonFor(hook({ secret: 'short' }), 'webhook.secret')).toBe(
+      'must be at least 16 characters (e.g. openssl rand -hex 32)',
+    );
+    expect(reasonFor(hook({ secret: 'x'.repeat(201) }), 'webhook.secret')).toBe(
+      'must be at most 200 characters',
+    );
+    expect(reasonFor(hook({ secret: '0123456789 abcdef' }), 'webhook.secret')).toBe(
+      'must not contain spaces or control characters',
     );
   });
 

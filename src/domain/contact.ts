@@ -1,6 +1,7 @@
 // Contacts: who receives notifications — a DingTalk robot, an e-mail address, a phone, a generic webhook.
 import { z } from 'zod';
 import { dingtalkWebhookProblem, webhookUrlProblem } from './network-address.js';
+import { isMasked } from './secret-mask.js';
 
 export const DINGTALK_MESSAGE_TYPES = ['markdown', 'actionCard', 'text'] as const;
 export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
@@ -61,6 +62,23 @@ export function contactInputSchema(rules: ContactRules) {
       )
       .default({}),
     bodyTemplate: z.string().max(65536).nullish(),
+    /** Signs each request (`X-Tocsin-Signature`, HMAC-SHA256) so the receiver can tell it came from us. */
+    secret: z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .superRefine((value, ctx) => {
+        // A masked value (`…9f3a`, as the API shows it) stands for the stored secret; the route resolves it.
+        if (isMasked(value)) return;
+        if (value.length < 16) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be at least 16 characters (e.g. openssl rand -hex 32)',
+          });
+        } else if (/[\p{Cc}\s]/u.test(value)) {
+          ctx.addIssue({ code: 'custom', message: 'must not contain spaces or control characters' });
+        }
+      })
+      .nullish(),
   });
   return z
     .strictObject({
@@ -90,7 +108,13 @@ export function contactInputSchema(rules: ContactRules) {
       dingtalk: rest.dingtalk ? { ...rest.dingtalk, secret: rest.dingtalk.secret ?? null } : null,
       email: rest.email ?? null,
       phone: rest.phone ?? null,
-      webhook: rest.webhook ? { ...rest.webhook, bodyTemplate: rest.webhook.bodyTemplate ?? null } : null,
+      webhook: rest.webhook
+        ? {
+            ...rest.webhook,
+            bodyTemplate: rest.webhook.bodyTemplate ?? null,
+            secret: rest.webhook.secret ?? null,
+          }
+        : null,
     }));
 }
 

@@ -18,6 +18,30 @@ export interface NotificationLink {
   readonly url: string;
 }
 
+/**
+ * One alert event as data, for channels that carry structure (the webhook's JSON `events`). Times are
+ * epoch milliseconds; optional fields are absent when the event has no such thing.
+ */
+export interface NotificationEventData {
+  readonly eventId: string;
+  readonly policyId: string;
+  readonly policyName: string;
+  readonly severity: Severity;
+  readonly state: 'firing' | 'resolved';
+  /** The application or site the policy watches, when it has one. */
+  readonly target?: string;
+  /** The dimension value this event is for, e.g. `{ key: 'host', value: '10.0.0.7' }`. */
+  readonly dimension?: { readonly key: string; readonly value: string };
+  /** The value that triggered the event (or the last one seen, when resolved). */
+  readonly value?: number;
+  /** The rule as a sentence, e.g. "JVM_FullGC 5 分钟平均值 环比上小时增长 120% (阈值 100%)". */
+  readonly condition?: string;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  /** The event's page in the console. */
+  readonly url?: string;
+}
+
 export interface RenderedNotification {
   readonly kind: NotificationKind;
   /** Plain text, e.g. "[P2 告警] JVM FullGC doubled vs previous hour"; channels escape it themselves. */
@@ -28,4 +52,9 @@ export interface RenderedNotification {
   readonly items: readonly RenderedNotificationItem[];
   readonly links: readonly NotificationLink[];
   readonly locale: NotificationLocale;
+  /**
+   * The events as data, in the order of `items`, when the caller has them; channels that only show text
+   * (DingTalk, e-mail) ignore it.
+   */
+  readonly events?: readonly NotificationEventData[];
 }

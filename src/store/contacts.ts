@@ -1,5 +1,5 @@
-// Contacts in the database: the public part as JSON, the robot webhook, signing secret and webhook
-// headers sealed in `secrets`.
+// Contacts in the database: the public part as JSON, the robot webhook, signing secret, webhook
+// headers and webhook signing secret sealed in `secrets`.
 import type { Contact, ContactInput } from '../domain/contact.js';
 import type { ContactsTable } from './database.js';
 import { decodeCursor, nameContains, toPage, type ListQuery, type Page } from './paging.js';
@@ -10,6 +10,8 @@ interface ContactSecrets {
   dingtalkWebhook: string | null;
   dingtalkSecret: string | null;
   webhookHeaders: Record<string, string> | null;
+  /** Absent in rows written before webhooks could be signed; read as null. */
+  webhookSecret?: string | null;
 }
 
 function toRow(ctx: StoreContext, input: ContactInput) {
@@ -17,13 +19,14 @@ function toRow(ctx: StoreContext, input: ContactInput) {
     dingtalkWebhook: input.dingtalk?.webhook ?? null,
     dingtalkSecret: input.dingtalk?.secret ?? null,
     webhookHeaders: input.webhook?.headers ?? null,
+    webhookSecret: input.webhook?.secret ?? null,
   };
   const spec = {
     description: input.description,
     dingtalk: input.dingtalk ? { ...input.dingtalk, webhook: undefined, secret: undefined } : null,
     email: input.email,
     phone: input.phone,
-    webhook: input.webhook ? { ...input.webhook, headers: undefined } : null,
+    webhook: input.webhook ? { ...input.webhook, headers: undefined, secret: undefined } : null,
   };
   return { name: input.name, spec: JSON.stringify(spec), secrets: ctx.box.encrypt(JSON.stringify(secrets)) };
 }
@@ -40,7 +43,9 @@ function fromRow(ctx: StoreContext, row: ContactsTable): Contact {
       : null,
     email: spec.email,
     phone: spec.phone,
-    webhook: spec.webhook ? { ...spec.webhook, headers: secrets.webhookHeaders ?? {} } : null,
+    webhook: spec.webhook
+      ? { ...spec.webhook, headers: secrets.webhookHeaders ?? {}, secret: secrets.webhookSecret ?? null }
+      : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -4,7 +4,7 @@ import type { Contact, ContactInput } from '../../domain/contact.js';
 import type { FieldProblem } from '../../domain/field-problem.js';
 import { isSensitiveHeader, maskSecret, maskWebhookToken, unmask } from '../../domain/secret-mask.js';
 import { invalidRequest } from '../../errors.js';
-import { maskDingtalkSecret } from './present.js';
+import { maskDingtalkSecret, maskWebhookSecret } from './present.js';
 
 export { contactInputSchema } from '../../domain/contact.js';
 
@@ -33,7 +33,11 @@ export function resolveContactSecrets(input: ContactInput, stored: Contact | und
       if (resolved === null) problems.push({ field: `webhook.headers.${name}`, reason: MASKED_REASON });
       headers[name] = resolved ?? '';
     }
-    webhook = { ...webhook, headers };
+    const secret =
+      webhook.secret === null ? null : unmask(webhook.secret, stored?.webhook?.secret, maskWebhookSecret);
+    if (webhook.secret !== null && secret === null)
+      problems.push({ field: 'webhook.secret', reason: MASKED_REASON });
+    webhook = { ...webhook, headers, secret };
   }
   if (problems.length > 0) throw invalidRequest(problems);
   return { ...input, dingtalk, webhook };
