@@ -86,6 +86,20 @@ const serverSchema = z.object({
     .optional(),
   /** Sender of e-mail notifications. Default "Tocsin <tocsin@localhost>". */
   TOCSIN_SMTP_FROM: z.string().min(3).default('Tocsin <tocsin@localhost>'),
+  /**
+   * Messages per rolling minute Tocsin sends to one DingTalk robot, across all instances. DingTalk allows
+   * 20 and then blocks the robot for 10 minutes; more waiting events are merged. Default 18.
+   */
+  TOCSIN_DINGTALK_MESSAGES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20, 'DingTalk allows at most 20')
+    .default(18),
+  /** How long one send may take (connect, send, answer). Default 10s. */
+  TOCSIN_DELIVERY_TIMEOUT: duration(1000, 'must be at least 1s').default(10_000),
+  /** Attempts before a notification that keeps failing transiently is marked failed. Default 10 (about 50 minutes). */
+  TOCSIN_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   /** Largest API request body, in bytes. Default 1 MiB. */
   TOCSIN_BODY_LIMIT: z.coerce
     .number()
@@ -107,6 +121,12 @@ export interface ServerConfig {
   readonly encryptionKey: Buffer | null;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** The dispatcher's settings: DingTalk messages per robot per minute, send timeout, attempts. */
+  readonly delivery: {
+    readonly dingtalkMessagesPerMinute: number;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+  };
   /** Where e-mail notifications go out, or null when no SMTP server is configured. */
   readonly smtp: { readonly url: string; readonly from: string } | null;
 }
@@ -150,6 +170,11 @@ export function loadServerConfig(env: Environment, flags: Environment = {}): Ser
     encryptionKey: raw.TOCSIN_ENCRYPTION_KEY ? Buffer.from(raw.TOCSIN_ENCRYPTION_KEY, 'base64') : null,
     logLevel: raw.TOCSIN_LOG_LEVEL,
     bodyLimitBytes: raw.TOCSIN_BODY_LIMIT,
+    delivery: {
+      dingtalkMessagesPerMinute: raw.TOCSIN_DINGTALK_MESSAGES_PER_MINUTE,
+      timeoutMs: raw.TOCSIN_DELIVERY_TIMEOUT,
+      maxAttempts: raw.TOCSIN_DELIVERY_MAX_ATTEMPTS,
+    },
     smtp: raw.TOCSIN_SMTP_URL ? { url: raw.TOCSIN_SMTP_URL, from: raw.TOCSIN_SMTP_FROM } : null,
   };
 }

@@ -1,6 +1,6 @@
 // The composition root: opens the data directory and the database, checks the encryption key, makes
-// sure an admin token exists, builds the app and listens. `close()` shuts down in order: stop taking
-// requests, then close the database.
+// sure an admin token exists, builds the app, starts the notification dispatcher and listens. `close()`
+// shuts down in order: stop taking requests, let the dispatcher finish its cycle, then close the database.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,12 +11,17 @@ import { generateToken, hashToken } from './api/auth.js';
 import { buildApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { channelSenders } from './notify/channel-senders.js';
+import { createEmailTransport } from './notify/channels/email/index.js';
+import { Dispatcher, type ChannelSenders } from './notify/dispatcher.js';
 import { SecretBox } from './store/secret-box.js';
 import { openStore, type Store } from './store/store.js';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** Sends what the outbox holds; call `notify()` after enqueueing. */
+  readonly dispatcher: Dispatcher;
   /** The base URL the server listens on, e.g. http://127.0.0.1:9700. */
   readonly url: string;
   /** The admin token generated on this start, if one was; it is shown once and never stored in clear. */
@@ -27,6 +32,8 @@ export interface RunningServer {
 export interface ServerOptions {
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Senders replacing built-in ones, e.g. a test double for a channel under test. */
+  readonly senders?: ChannelSenders;
 }
 
 const KEY_FILE = 'secret.key';
@@ -116,15 +123,42 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const store = await openConfiguredStore(config, clock);
   try {
     const generatedAdminToken = await ensureAdminToken(store, config.adminToken);
-    const app = await buildApp({ config, store, clock, log });
+    // One pooled SMTP transport for the whole service: the dispatcher and the contact test share it.
+    const emailTransport = createEmailTransport(config.smtp);
+    const app = await buildApp({ config, store, clock, log, emailTransport });
     const address = await app.listen({ host: config.host, port: config.port });
+    const dispatcher = new Dispatcher({
+      store,
+      clock,
+      log,
+      senders: {
+        ...channelSenders({
+          clock,
+          timeoutMs: config.delivery.timeoutMs,
+          allowedWebhookOrigins: config.allowedWebhookOrigins,
+          emailTransport,
+        }),
+        ...options.senders,
+      },
+      options: {
+        budgets: { dingtalk: { limit: config.delivery.dingtalkMessagesPerMinute, windowMs: 60_000 } },
+        maxAttempts: config.delivery.maxAttempts,
+        // A claim outlives a send, including DingTalk's one re-signed retry.
+        leaseMs: Math.max(60_000, 4 * config.delivery.timeoutMs),
+      },
+    });
+    dispatcher.start();
     return {
       app,
       store,
+      dispatcher,
       url: address,
       generatedAdminToken,
       async close() {
         await app.close();
+        // Waits for the cycle in flight: a send already answered gets recorded before the database closes.
+        await dispatcher.stop();
+        emailTransport?.close();
         await store.close();
       },
     };

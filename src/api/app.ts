@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
+import type { EmailTransport } from '../notify/channels/email/index.js';
 import type { Store } from '../store/store.js';
 import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
 import { registerApiTokenRoutes } from './api-tokens/routes.js';
@@ -14,12 +15,15 @@ import { registerContactRoutes } from './contacts/routes.js';
 import { registerDatasourceRoutes } from './datasources/routes.js';
 import { registerErrorHandlers, replyWithError } from './error-handler.js';
 import { registerHealthRoutes } from './health/routes.js';
+import { registerNotificationRoutes } from './notifications/routes.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface AppDeps {
   readonly config: Pick<ServerConfig, 'allowedWebhookOrigins' | 'bodyLimitBytes' | 'publicUrl'>;
   readonly store: Store;
   readonly clock: Clock;
+  /** The SMTP transport for e-mails the API sends (the contact test); null or omitted without SMTP. */
+  readonly emailTransport?: EmailTransport | null;
   /** Omit for a silent app (tests). */
   readonly log?: FastifyBaseLogger;
 }
@@ -66,11 +70,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedWebhookOrigins: deps.config.allowedWebhookOrigins,
     publicUrl: deps.config.publicUrl,
     clock: deps.clock,
+    emailTransport: deps.emailTransport ?? null,
   });
   registerContactGroupRoutes(app, deps.store);
   registerAlertPolicyRoutes(app, deps.store);
   registerDatasourceRoutes(app, deps.store);
   registerApiTokenRoutes(app, deps.store);
+  registerNotificationRoutes(app, deps.store);
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
     app.swagger(),

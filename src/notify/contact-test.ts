@@ -1,7 +1,10 @@
 // The contact test button: sends a real test message through every channel a contact has and returns
 // each channel's own answer (for DingTalk: errcode, errmsg and what to fix), sending nothing twice.
 import type { Contact } from '../domain/contact.js';
+import type { ChannelOutcome } from './channel-outcome.js';
 import { describeRobot, sendDingtalk } from './channels/dingtalk/index.js';
+import { sendEmail, type EmailTransport } from './channels/email/index.js';
+import { describeWebhook, sendWebhook } from './channels/webhook/index.js';
 import type { NotificationLocale } from './rendered-notification.js';
 import { renderTestNotification } from './test-notification.js';
 
@@ -25,6 +28,21 @@ export interface ContactTestOptions {
   readonly timeoutMs: number;
   /** Only these channels; default every channel the contact has. */
   readonly channels?: readonly TestedChannel[] | undefined;
+  readonly allowedWebhookOrigins: readonly string[];
+  /** The service's SMTP transport, or null when none is configured (the e-mail test then says so). */
+  readonly emailTransport: EmailTransport | null;
+}
+
+function resultOf(channel: TestedChannel, target: string, outcome: ChannelOutcome): ChannelTestResult {
+  return {
+    channel,
+    target,
+    ok: outcome.ok,
+    reason: outcome.ok ? null : outcome.reason,
+    // DingTalk answers carry errcode/errmsg whether or not they succeeded; other channels have none.
+    errcode: 'errcode' in outcome && typeof outcome.errcode === 'number' ? outcome.errcode : undefined,
+    errmsg: outcome.ok ? ('errcode' in outcome ? 'ok' : undefined) : outcome.errmsg,
+  };
 }
 
 /** The channels of a contact that can be tested, in a stable order. */
@@ -48,28 +66,24 @@ export async function testContact(
   });
   const wanted = options.channels ?? channelsOf(contact);
   const results: ChannelTestResult[] = [];
+  // One channel after another, so a user reads the answers in the order of the form.
   for (const channel of wanted) {
     if (channel === 'dingtalk' && contact.dingtalk) {
       const outcome = await sendDingtalk(contact.dingtalk, notification, {
         now: options.now,
         timeoutMs: options.timeoutMs,
       });
-      results.push({
-        channel,
-        target: describeRobot(contact.dingtalk),
-        ok: outcome.ok,
-        reason: outcome.ok ? null : outcome.reason,
-        errcode: outcome.errcode,
-        errmsg: outcome.ok ? 'ok' : outcome.errmsg,
+      results.push(resultOf(channel, describeRobot(contact.dingtalk), outcome));
+    } else if (channel === 'email' && contact.email) {
+      const outcome = await sendEmail(options.emailTransport, contact.email, notification);
+      results.push(resultOf(channel, contact.email, outcome));
+    } else if (channel === 'webhook' && contact.webhook) {
+      const outcome = await sendWebhook(contact.webhook, notification, {
+        now: options.now,
+        timeoutMs: options.timeoutMs,
+        allowedWebhookOrigins: options.allowedWebhookOrigins,
       });
-    } else {
-      // Never report a channel as fine without having sent through it.
-      results.push({
-        channel,
-        target: channel === 'email' ? (contact.email ?? '') : 'webhook',
-        ok: false,
-        reason: `sending by ${channel} is not available in this version of Tocsin`,
-      });
+      results.push(resultOf(channel, describeWebhook(contact.webhook), outcome));
     }
   }
   return results;

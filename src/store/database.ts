@@ -66,6 +66,51 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+/** The outbox: one row per notification request × channel target; DESIGN.md §2. */
+export interface NotificationsTable {
+  id: string;
+  channel: string;
+  contact_id: string;
+  /** The rate-budget key, e.g. `dingtalk:<hash of host + access_token>`; never a secret in clear. */
+  target_key: string;
+  /** Where it goes, secrets masked, for the history. */
+  target: string;
+  kind: string;
+  severity: string;
+  policy_id: string | null;
+  event_id: string | null;
+  /** The NotificationRequest's content as JSON. */
+  payload: string;
+  /** queued → sending → sent | retrying | failed */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** While `sending`: when another dispatcher may take the row over (its claimer died). */
+  lease_until: number | null;
+  last_error: string | null;
+  /** The channel's answer as JSON: DingTalk errcode/errmsg, an HTTP status, an SMTP reply. */
+  answer: string | null;
+  /** Rows sent together in one (merged) message share it. */
+  message_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+/** One row per rate-limited target, locked while a send slot is reserved. */
+export interface RateTargetsTable {
+  target_key: string;
+  /** Epoch ms before which nothing is sent to this target (the receiver said "too fast"). */
+  paused_until: number;
+  updated_at: number;
+}
+
+/** The sends of the rolling window, counted to enforce the budget across instances. */
+export interface RateSendsTable {
+  target_key: string;
+  sent_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -80,6 +125,9 @@ export interface Database {
   datasources: DatasourcesTable;
   api_tokens: ApiTokensTable;
   meta: MetaTable;
+  notifications: NotificationsTable;
+  rate_targets: RateTargetsTable;
+  rate_sends: RateSendsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -3,9 +3,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import * as configuration from './migrations/0001-configuration.js';
+import * as notifications from './migrations/0002-notifications.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-configuration': configuration,
+  '0002-notifications': notifications,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -11,6 +11,7 @@ import { dialectOf, openDatabase, type Database, type DatabaseLocation, type Dia
 import { DatasourceStore } from './datasources.js';
 import { MetaStore } from './meta.js';
 import { migrateToLatest } from './migrate.js';
+import { NotificationStore } from './notifications.js';
 import type { SecretBox } from './secret-box.js';
 import type { StoreContext } from './store-context.js';
 
@@ -22,6 +23,8 @@ export interface Store {
   readonly datasources: DatasourceStore;
   readonly apiTokens: ApiTokenStore;
   readonly meta: MetaStore;
+  /** The outbox of notifications and the shared per-target rate budgets. */
+  readonly notifications: NotificationStore;
   /** Runs `work` in one transaction: all of its writes land, or none. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Answers whether the database is reachable (for /readyz). */
@@ -50,6 +53,7 @@ function bind(
     datasources: new DatasourceStore(ctx),
     apiTokens: new ApiTokenStore(ctx),
     meta: new MetaStore(ctx),
+    notifications: new NotificationStore(ctx, dialect),
     transaction: inTransaction
       ? (work) => work(store)
       : (work) => db.transaction().execute((trx) => work(bind(trx, dialect, base, true))),

@@ -1,6 +1,8 @@
 // The contact test button over HTTP, against the DingTalk sandbox: a correctly configured robot gets a
 // real, signed, keyword-safe test message; a misconfigured one is answered with DingTalk's errcode,
 // errmsg and what to fix.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
 import { startSandbox, type RunningSandbox } from '../../src/dingtalk-sandbox/index.js';
@@ -104,5 +106,47 @@ describe('POST /api/v1/contacts/{id}:test', () => {
     expect(bad.code).toBe(1);
     expect(bad.output).toMatch(/FAILED dingtalk/);
     expect(bad.output).toMatch(/310000/);
+  });
+
+  it('tests every channel of a contact: the webhook receives a signed test, e-mail without SMTP says how to fix it', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const hook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const hookOrigin = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+    await service.stop();
+    service = await startTestService('sqlite', {
+      TOCSIN_ALLOWED_WEBHOOK_ORIGINS: `${new URL(sandbox.url).origin},${hookOrigin}`,
+    });
+    try {
+      const created = await service.api('POST', '/api/v1/contacts', {
+        name: 'everything',
+        email: 'ops@example.com',
+        webhook: { url: `${hookOrigin}/alerts`, secret: 'webhook-secret-0123456789' },
+      });
+      expect(created.status).toBe(201);
+      const answer = await service.api('POST', `/api/v1/contacts/${created.body.id}:test`, { locale: 'en' });
+      expect(answer.status).toBe(200);
+      expect(answer.body.ok).toBe(false);
+      expect(answer.body.results).toEqual([
+        expect.objectContaining({
+          channel: 'email',
+          ok: false,
+          reason: expect.stringMatching(/TOCSIN_SMTP_URL/),
+        }),
+        expect.objectContaining({ channel: 'webhook', ok: true }),
+      ]);
+      expect(received).toHaveLength(1);
+      expect(received[0]!.headers['x-tocsin-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ kind: 'test' });
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
   });
 });

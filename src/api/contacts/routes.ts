@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.js';
 import { AppError, invalidRequest } from '../../errors.js';
+import type { EmailTransport } from '../../notify/channels/email/index.js';
 import { channelsOf, testContact } from '../../notify/contact-test.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
@@ -17,6 +18,8 @@ export interface ContactRouteOptions {
   /** Base of the console link in test messages. */
   readonly publicUrl: string;
   readonly clock: Clock;
+  /** The service's SMTP transport for test e-mails; null when no SMTP server is configured. */
+  readonly emailTransport: EmailTransport | null;
 }
 
 /** A test message is a person waiting on a button: answer within this, whatever the channel does. */
@@ -118,6 +121,8 @@ export function registerContactRoutes(
         locale: request.body?.locale ?? 'zh-CN',
         timeoutMs: TEST_TIMEOUT_MS,
         channels: wanted,
+        allowedWebhookOrigins: options.allowedWebhookOrigins,
+        emailTransport: options.emailTransport,
       });
       return { ok: results.every((result) => result.ok), results };
     },
