@@ -10,6 +10,7 @@ import { addContactCommands } from './commands/contacts.js';
 import { addDatasourceCommands } from './commands/datasources.js';
 import { addExportCommand } from './commands/export.js';
 import { addGroupCommands } from './commands/groups.js';
+import { addNotificationCommands } from './commands/notifications.js';
 import { addPolicyCommands } from './commands/policies.js';
 import { addSandboxCommand } from './commands/sandbox.js';
 import { addTokenCommands } from './commands/tokens.js';
@@ -94,6 +95,7 @@ export function buildProgram(io: CliIo): Command {
   addPolicyCommands(program, io);
   addDatasourceCommands(program, io);
   addTokenCommands(program, io);
+  addNotificationCommands(program, io);
   addExportCommand(program, io);
   addApplyCommand(program, io);
   return program;

@@ -1,11 +1,12 @@
 // The sending history over HTTP: a notification the running service's dispatcher could not deliver shows
 // up in GET /api/v1/notifications with DingTalk's errcode, errmsg and the fix, its target masked.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/program.js';
 import { startSandbox, type RunningSandbox } from '../../src/dingtalk-sandbox/index.js';
 import type { Contact } from '../../src/domain/contact.js';
 import { enqueueForContacts, type NotificationRequest } from '../../src/notify/outbox.js';
 import { SEED_SECRET } from '../seed-fixtures.js';
-import { startTestService, type ApiAnswer, type TestService } from '../service.js';
+import { ADMIN_TOKEN, startTestService, type ApiAnswer, type TestService } from '../service.js';
 
 const TOKEN = 'ops0123456789abcdef0123456789abcdef';
 const WRONG_SECRET = 'SECnot-the-robot-secret-0123456789';
@@ -104,5 +105,25 @@ describe('GET /api/v1/notifications', () => {
     const answer = await service.api('GET', '/api/v1/notifications?state=lost');
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'invalid_request', fields: [{ field: 'state' }] });
+  });
+
+  it("tocsin notifications list shows the failed notification with DingTalk's answer", async () => {
+    const contact = await enqueueFor(WRONG_SECRET);
+    await waitForState(`contactId=${contact.id}`, 'failed');
+    let output = '';
+    const append = (text: string) => (output += text);
+    const env = { TOCSIN_URL: service.url, TOCSIN_TOKEN: ADMIN_TOKEN };
+    const code = await run(['notifications', 'list', '--state', 'failed', '--contact', contact.name], {
+      env,
+      stdout: append,
+      stderr: append,
+    });
+    expect(code).toBe(0);
+    expect(output).toMatch(/failed +dingtalk +1 +\[P1 alert\] FullGC doubled on host-7/);
+    expect(output).toContain('310000');
+    expect(output).not.toContain(TOKEN);
+    expect(
+      await run(['notifications', 'list', '--state', 'lost'], { env, stdout: append, stderr: append }),
+    ).toBe(2);
   });
 });
