@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     emailTransport: deps.emailTransport ?? null,
   });
   registerContactGroupRoutes(app, deps.store);
-  registerAlertPolicyRoutes(app, deps.store);
+  registerAlertPolicyRoutes(app, deps.store, { publicUrl: deps.config.publicUrl, clock: deps.clock });
   registerDatasourceRoutes(app, deps.store);
   registerApiTokenRoutes(app, deps.store);
   registerNotificationRoutes(app, deps.store);

@@ -95,6 +95,24 @@ describe('normalizeFileObject agrees with the server', () => {
       },
     },
     {
+      kind: 'application (own message title)',
+      file: {
+        name: 'heap nearly full',
+        kind: 'application',
+        target: 'order-service',
+        metricType: 'JVM_Monitoring',
+        dimension: { mode: 'traverse', key: 'host' },
+        rules: {
+          conditions: [{ metric: 'JVM_Heap_Used', windowMinutes: 5, comparator: 'gt', threshold: 1e9 }],
+        },
+        notification: {
+          channels: ['dingtalk'],
+          contactGroups: ['ops'],
+          template: { title: '[{{severity}}] {{policy.name}} on {{dimension.value}}' },
+        },
+      },
+    },
+    {
       kind: 'custom',
       file: {
         name: 'orders slow',

@@ -219,6 +219,10 @@ function shapeNotification(value: JsonObject): JsonObject {
     contactGroups: {},
     silenceMinutes: { fallback: 1440 },
     effective: { fallback: DEFAULT_EFFECTIVE, shape: shapeEffective },
+    template: {
+      fallback: null,
+      shape: (template) => shapeObject(template, { title: { fallback: null }, body: { fallback: null } }),
+    },
   });
 }
 

@@ -3,6 +3,11 @@
 import { z } from 'zod';
 import { nameField, readOnlyFields } from './contact.js';
 import { findMetricType, LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, POLICY_KINDS } from './metric-types.js';
+import {
+  MAX_TEMPLATE_BODY_LENGTH,
+  MAX_TEMPLATE_TITLE_LENGTH,
+  parseNotificationTemplate,
+} from './notification-template.js';
 
 export const AGGREGATIONS = ['avg', 'sum', 'max', 'min', 'count'] as const;
 export const COMPARATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'ne', 'increase_pct', 'decrease_pct'] as const;
@@ -74,6 +79,26 @@ const effectiveSchema = z.strictObject({
     .default('Asia/Shanghai'),
 });
 
+/** A title or body of the `{{variable}}` language; every problem is reported on the field itself. */
+const templateText = (maxLength: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty; leave it out to use the default text')
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .superRefine(function checkTemplateVariables(text, ctx) {
+      for (const problem of parseNotificationTemplate(text).problems) {
+        ctx.addIssue({ code: 'custom', message: problem });
+      }
+    });
+
+/** The policy's own title and body in place of the default texts; either may be left out. */
+const templateSchema = z
+  .strictObject({
+    title: templateText(MAX_TEMPLATE_TITLE_LENGTH).nullish(),
+    body: templateText(MAX_TEMPLATE_BODY_LENGTH).nullish(),
+  })
+  .transform((template) => ({ title: template.title ?? null, body: template.body ?? null }));
+
 const notificationSchema = z.strictObject({
   channels: uniqueList(z.enum(CHANNELS)).min(1, 'choose at least one notification channel'),
   contactGroupIds: uniqueList(z.string().min(1).max(64)).min(1, 'choose at least one contact group').max(50),
@@ -88,6 +113,7 @@ const notificationSchema = z.strictObject({
     to: '24:00',
     timeZone: 'Asia/Shanghai',
   }),
+  template: templateSchema.nullish().transform((template) => template ?? null),
 });
 
 const policyShape = z.strictObject({
@@ -246,6 +272,9 @@ export const alertPolicyInputSchema = policyShape
 
 export type AlertPolicyInput = z.output<typeof alertPolicyInputSchema>;
 export type Condition = AlertPolicyInput['rules']['conditions'][number];
+export type MatchMode = (typeof MATCH_MODES)[number];
+/** A policy's own notification texts; null fields (and a null template) use the defaults. */
+export type NotificationTemplate = NonNullable<AlertPolicyInput['notification']['template']>;
 
 export interface AlertPolicy extends AlertPolicyInput {
   readonly id: string;

@@ -59,6 +59,7 @@ function policy(name: string, groupIds: string[]): AlertPolicyInput {
       contactGroupIds: groupIds,
       silenceMinutes: 1440,
       effective: { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', timeZone: 'Asia/Shanghai' },
+      template: null,
     },
     enabled: true,
   };

@@ -15,7 +15,8 @@ export function presentAlertPolicy(policy: AlertPolicy) {
     rules: policy.rules,
     noData: policy.noData,
     severity: policy.severity,
-    notification: policy.notification,
+    // Policies stored before templates existed have none: shown as null like any unset template.
+    notification: { ...policy.notification, template: policy.notification.template ?? null },
     enabled: policy.enabled,
     createdAt: new Date(policy.createdAt).toISOString(),
     updatedAt: new Date(policy.updatedAt).toISOString(),

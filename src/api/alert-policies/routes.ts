@@ -1,4 +1,5 @@
-// /api/v1/alert-policies: create, edit, list with search and filters, enable and disable, delete.
+// /api/v1/alert-policies: create, edit, list with search and filters, enable and disable, delete; the
+// message previews (`:render`) live in render.ts.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import type { Store } from '../../store/store.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentAlertPolicy } from './present.js';
+import { registerAlertPolicyRenderRoutes, type AlertPolicyRenderOptions } from './render.js';
 
 const policyListQuerySchema = listQuerySchema.extend({
   kind: z.enum(POLICY_KINDS).optional(),
@@ -39,7 +41,13 @@ async function checkReferences(store: Store, input: AlertPolicyInput): Promise<v
   if (problems.length > 0) throw invalidRequest(problems);
 }
 
-export function registerAlertPolicyRoutes(app: FastifyInstance, store: Store): void {
+export type AlertPolicyRouteOptions = AlertPolicyRenderOptions;
+
+export function registerAlertPolicyRoutes(
+  app: FastifyInstance,
+  store: Store,
+  options: AlertPolicyRouteOptions,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['alert-policies'];
   const notFound = (id: string) => new AppError('not_found', `no alert policy with id ${id}`);
@@ -113,6 +121,8 @@ export function registerAlertPolicyRoutes(app: FastifyInstance, store: Store): v
       },
     );
   }
+
+  registerAlertPolicyRenderRoutes(app, store, options);
 
   api.delete(
     '/api/v1/alert-policies/:id',
