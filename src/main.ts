@@ -123,6 +123,9 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const store = await openConfiguredStore(config, clock);
   try {
     const generatedAdminToken = await ensureAdminToken(store, config.adminToken);
+    // The embedded SQLite store has one instance by design (several need PostgreSQL): what the previous
+    // run left mid-send is due now instead of after its lease. On PostgreSQL leases cover other instances.
+    if (store.dialect === 'sqlite') await store.notifications.releaseInFlight(clock.now());
     // One pooled SMTP transport for the whole service: the dispatcher and the contact test share it.
     const emailTransport = createEmailTransport(config.smtp);
     const app = await buildApp({ config, store, clock, log, emailTransport });

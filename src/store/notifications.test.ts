@@ -86,6 +86,15 @@ for (const dialect of DIALECTS) {
       expect(again).toMatchObject({ id: row!.id, state: 'sending', leaseUntil: T0 + 2 * LEASE });
     });
 
+    it('makes rows left sending by a dead process due at once when released at start-up', async () => {
+      const [row, untouched] = await store.notifications.enqueue([request(), request()]);
+      await store.notifications.claimDue(T0, 1, LEASE);
+      expect(await store.notifications.releaseInFlight(T0 + 1)).toBe(1);
+      const claimed = await store.notifications.claimDue(T0 + 1, 10, LEASE);
+      expect(claimed.map((r) => r.id).sort()).toEqual([row!.id, untouched!.id].sort());
+      expect(claimed.find((r) => r.id === row!.id)?.attempts).toBe(0);
+    });
+
     it('marks rows sent with a shared message id, and failed with the reason, only while sending', async () => {
       const [a, b, c] = await store.notifications.enqueue([request(), request(), request()]);
       await store.notifications.claimDue(T0, 10, LEASE);

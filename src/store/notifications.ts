@@ -239,6 +239,20 @@ export class NotificationStore {
     });
   }
 
+  /**
+   * Makes every row left `sending` due now, as after a crash. Only for a store no other instance uses
+   * (the embedded SQLite file): there no other dispatcher can be mid-send, so waiting out the leases
+   * would only delay the notifications.
+   */
+  async releaseInFlight(now: number): Promise<number> {
+    const result = await this.#ctx.db
+      .updateTable('notifications')
+      .set({ state: 'retrying', next_attempt_at: now, lease_until: null, updated_at: now })
+      .where('state', '=', 'sending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Given up: `attempted` says whether a send was made (false e.g. when the contact was deleted). */
   async markFailed(
     ids: readonly string[],
