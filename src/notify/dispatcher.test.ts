@@ -195,6 +195,16 @@ for (const dialect of DIALECTS) {
       expect(rateLimitAnswers()).toBe(0);
     });
 
+    it("sweeps everything waiting for a robot into the message going to it, beyond one cycle's batch", async () => {
+      const contact = await robotContact('r0', 'r0');
+      const rows = await enqueue(contact, 120);
+      const report = await dispatcherOn(store, { batchSize: 10 }).runOnce();
+      expect(report).toMatchObject({ claimed: 10, messages: 1, sent: 120 });
+      expect(sandbox.messages('r0')).toHaveLength(1);
+      const sent = await Promise.all(rows.map((row) => store.notifications.get(row.id)));
+      expect(sent.every((row) => row?.state === 'sent')).toBe(true);
+    });
+
     it('defers what exceeds the budget until a slot frees up, then sends it merged', async () => {
       const contact = await robotContact('r0', 'r0');
       const dispatcher = dispatcherOn(store, { budgets: { dingtalk: { limit: 2, windowMs: 60_000 } } });

@@ -42,6 +42,8 @@ export interface DispatcherOptions {
   readonly idleMs: number;
   /** Targets sent to at once within a cycle. */
   readonly concurrency: number;
+  /** At most this many waiting rows are swept into one message to a rate-limited target. */
+  readonly maxMergedRows: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
   backoffMaxMs: 10 * 60_000,
   maxAttempts: 10,
   idleMs: 1_000,
+  maxMergedRows: 5_000,
   concurrency: 8,
 } as const satisfies DispatcherOptions;
 
@@ -191,11 +194,24 @@ export class Dispatcher {
   }
 
   async #dispatchTarget(
-    claimed: readonly NotificationRecord[],
+    claimedInCycle: readonly NotificationRecord[],
     contactOf: (id: string) => Promise<Contact | undefined>,
     tally: Tally,
   ): Promise<void> {
     const notifications = this.#store.notifications;
+    let claimed = claimedInCycle;
+    const { targetKey: key, channel: targetChannel } = claimed[0]!;
+    if (this.#options.budgets[targetChannel as Channel]) {
+      // A robot's budget is scarce: everything already waiting for it goes into this one message
+      // (merged, "and N more") rather than into later ones that would each cost a slot.
+      const waiting = await notifications.claimDueForTarget(
+        key,
+        this.#clock.now(),
+        this.#options.maxMergedRows,
+        this.#options.leaseMs,
+      );
+      claimed = [...claimed, ...waiting];
+    }
     // Rows whose contact or channel is gone fail without a send and without using the budget.
     const sendable: { row: NotificationRecord; contact: Contact }[] = [];
     for (const row of claimed) {

@@ -169,8 +169,30 @@ export class NotificationStore {
    * rows and skips those another instance is claiming, so no row is ever claimed twice at once.
    */
   async claimDue(now: number, limit: number, leaseMs: number): Promise<NotificationRecord[]> {
+    return this.#claim(now, limit, leaseMs, null);
+  }
+
+  /**
+   * Claims the due rows of one target only: what else waits for a robot whose message is about to go
+   * out, so it rides in that message instead of spending another slot of the robot's budget.
+   */
+  async claimDueForTarget(
+    targetKey: string,
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ): Promise<NotificationRecord[]> {
+    return this.#claim(now, limit, leaseMs, targetKey);
+  }
+
+  async #claim(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    targetKey: string | null,
+  ): Promise<NotificationRecord[]> {
     const db = this.#ctx.db;
-    const due = db
+    let due = db
       .selectFrom('notifications')
       .select('id')
       .where((eb) =>
@@ -182,6 +204,7 @@ export class NotificationStore {
       .orderBy('next_attempt_at')
       .orderBy('id')
       .limit(limit);
+    if (targetKey !== null) due = due.where('target_key', '=', targetKey);
     const locked = this.#dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
     const rows = await db
       .updateTable('notifications')

@@ -39,6 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('notifications')
     .columns(['state', 'lease_until'])
     .execute();
+  // Sweeping what waits for one robot into the message about to go to it.
+  await db.schema
+    .createIndex('notifications_target')
+    .on('notifications')
+    .columns(['target_key', 'state', 'next_attempt_at'])
+    .execute();
   // Listing the history filtered by contact, policy or event.
   await db.schema
     .createIndex('notifications_contact')
