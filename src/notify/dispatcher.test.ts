@@ -151,6 +151,25 @@ for (const dialect of DIALECTS) {
       expect(sandbox.messages('ops')).toHaveLength(1);
     });
 
+    it('sends what waits out a backoff as soon as the robot accepts a message again', async () => {
+      const contact = await robotContact('ops', 'ops', SECRET);
+      const [early] = await enqueue(contact, 1);
+      sandbox.injectFault({ kind: 'http-status', status: 503, times: 1 });
+      const dispatcher = dispatcherOn(store);
+      await dispatcher.runOnce();
+      expect(await store.notifications.get(early!.id)).toMatchObject({
+        state: 'retrying',
+        nextAttemptAt: T0 + 5_000,
+      });
+      // The outage is over: a new notification gets through, and the one backing off follows at once.
+      clock.advance(1_000);
+      await enqueue(contact, 1, 1);
+      await dispatcher.runOnce();
+      await dispatcher.runOnce();
+      expect(await store.notifications.get(early!.id)).toMatchObject({ state: 'sent', attempts: 2 });
+      expect(clock.now()).toBe(T0 + 1_000);
+    });
+
     it('gives up after the maximum attempts with the last reason', async () => {
       const contact = await robotContact('ops', 'ops', SECRET);
       const [row] = await enqueue(contact, 1);

@@ -267,6 +267,8 @@ export class Dispatcher {
     if (outcome.ok) {
       await notifications.markSent(ids, messageId, answer, now);
       tally.sent += ids.length;
+      // The target answers again: what waits out a backoff from its outage goes in the next cycle.
+      await notifications.retryTargetNow(targetKey, now);
       return;
     }
     if (outcome.class === 'rate_limited') {

@@ -27,17 +27,9 @@ export interface NewNotification {
   readonly payload: unknown;
 }
 
-export interface NotificationRecord {
+/** A stored notification: what was asked, and its delivery state (kept in the row, never half-failed). */
+export interface NotificationRecord extends NewNotification {
   readonly id: string;
-  readonly channel: string;
-  readonly contactId: string;
-  readonly targetKey: string;
-  readonly target: string;
-  readonly kind: string;
-  readonly severity: string;
-  readonly policyId: string | null;
-  readonly eventId: string | null;
-  readonly payload: unknown;
   readonly state: NotificationState;
   readonly attempts: number;
   readonly nextAttemptAt: number;
@@ -260,6 +252,20 @@ export class NotificationStore {
       lease_until: null,
       updated_at: now,
     });
+  }
+
+  /**
+   * Makes the target's rows waiting out a backoff due now: a send to it just succeeded, so whatever made
+   * them fail (an outage, a timeout) is over and they need not wait up to the longest backoff.
+   */
+  async retryTargetNow(targetKey: string, now: number): Promise<void> {
+    await this.#ctx.db
+      .updateTable('notifications')
+      .set({ next_attempt_at: now, updated_at: now })
+      .where('target_key', '=', targetKey)
+      .where('state', '=', 'retrying')
+      .where('next_attempt_at', '>', now)
+      .execute();
   }
 
   /**
