@@ -15,10 +15,15 @@ import type { Contact } from '../src/domain/contact.js';
 import { dingtalkSender } from '../src/notify/channel-senders.js';
 import { DEFAULT_DISPATCHER_OPTIONS, Dispatcher } from '../src/notify/dispatcher.js';
 import { enqueueForContacts } from '../src/notify/outbox.js';
-import type { NotificationRecord } from '../src/store/notifications.js';
 import { SecretBox } from '../src/store/secret-box.js';
 import { openStore, type Store } from '../src/store/store.js';
-import { accountStorm, STORM_KEYWORD, stormRequest, stormRobot } from '../test/alert-storm.js';
+import {
+  accountStorm,
+  allNotifications,
+  STORM_KEYWORD,
+  stormRequest,
+  stormRobot,
+} from '../test/alert-storm.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../test/databases.js';
 
 const ROBOTS = 50;
@@ -126,23 +131,12 @@ async function robotContacts(store: Store, sandbox: RunningSandbox, prefix: stri
   return contacts;
 }
 
-async function allRows(store: Store): Promise<NotificationRecord[]> {
-  const rows: NotificationRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.notifications.list({ limit: 1000, cursor });
-    rows.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return rows;
-}
-
 /** The rows of `contacts`, with the robot token each went to. */
 async function rowsOf(store: Store, contacts: readonly Contact[]) {
   const tokens = new Map(
     contacts.map((c) => [c.id, new URL(c.dingtalk!.webhook).searchParams.get('access_token')!]),
   );
-  return (await allRows(store))
+  return (await allNotifications(store))
     .filter((row) => tokens.has(row.contactId))
     .map((row) => ({ ...row, token: tokens.get(row.contactId)! }));
 }

@@ -4,6 +4,8 @@
 import type { ReceivedMessage, RobotConfig } from '../src/dingtalk-sandbox/index.js';
 import { SEVERITIES } from '../src/domain/alert-policy.js';
 import type { NotificationRequest } from '../src/notify/outbox.js';
+import type { NotificationRecord } from '../src/store/notifications.js';
+import type { Store } from '../src/store/store.js';
 
 /** The keyword every storm robot requires; the DingTalk channel adds it where a title lacks it. */
 export const STORM_KEYWORD = '报警';
@@ -126,4 +128,16 @@ export function accountStorm(
   }
   const unrecorded = [...byKey.entries()].filter(([key]) => !rowsByMessage.has(key)).map(([, a]) => a);
   return { matchedRows, countedInMessages, mismatchedRows, lastNeededAt, unrecorded };
+}
+
+/** Every notification row in the outbox, page by page. */
+export async function allNotifications(store: Store): Promise<NotificationRecord[]> {
+  const rows: NotificationRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.notifications.list({ limit: 1000, cursor });
+    rows.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return rows;
 }

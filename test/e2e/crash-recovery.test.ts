@@ -11,7 +11,7 @@ import { startSandbox, type RunningSandbox } from '../../src/dingtalk-sandbox/in
 import type { NotificationRecord } from '../../src/store/notifications.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { openStore } from '../../src/store/store.js';
-import { accountStorm, eventMarker, STORM_KEYWORD, stormRobot } from '../alert-storm.js';
+import { accountStorm, allNotifications, eventMarker, STORM_KEYWORD, stormRobot } from '../alert-storm.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../databases.js';
 import type { StormCommand } from '../storm-service.js';
 
@@ -183,14 +183,7 @@ for (const dialect of DIALECTS) {
         now: Date.now,
       });
       try {
-        const rows: NotificationRecord[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await store.notifications.list({ limit: 1000, cursor });
-          rows.push(...page.items);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor !== undefined);
-        return rows;
+        return await allNotifications(store);
       } finally {
         await store.close();
       }
