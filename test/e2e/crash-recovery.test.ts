@@ -204,8 +204,9 @@ for (const dialect of DIALECTS) {
         });
         tokens.set(contact.id as string, robot.token);
       }
-      // Slow answers keep the storm in delivery for seconds, so the kill lands among sends in flight.
-      sandbox.injectFault({ kind: 'latency', latencyMs: 300, durationMs: 10 * 60_000 });
+      // Slow answers keep each message in flight for long enough that the kill surely lands among sends,
+      // even on a loaded machine where polling the API is slow (every waiting event rides in one message).
+      sandbox.injectFault({ kind: 'latency', latencyMs: 1_500, durationMs: 10 * 60_000 });
       first.process.send({ storm: { contactIds: [...tokens.keys()], events: EVENTS, chunk: 250 } });
       expect(await first.process.line('enqueued')).toBe(EVENTS);
       await waitUntil(() => sandbox.messages().length >= 5, 'the first messages of the storm');
