@@ -35,3 +35,11 @@ export const listQuerySchema = z.object({
 });
 
 export const idParamsSchema = z.object({ id: z.string() });
+
+/**
+ * The route of an action on one object, `/api/v1/contacts/{id}:test`: the router needs the id matched up
+ * to the colon, or it would take `abc:test` for the id.
+ */
+export function actionRoute(collection: string, action: string): string {
+  return `/api/v1/${collection}/:id(^[0-9A-Za-z_-]+)::${action}`;
+}

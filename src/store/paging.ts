@@ -1,4 +1,5 @@
 // Lists are ordered by id (ids are time-ordered) and paged by an opaque cursor: the last id seen.
+import { ID_PATTERN } from '../domain/ids.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
 
 export interface ListQuery {
@@ -21,7 +22,7 @@ export function encodeCursor(lastId: string): string {
 /** The id a cursor stands for, or null when the cursor is not one of ours. */
 export function decodeCursor(cursor: string): string | null {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^[0-9a-z]{1,64}$/.test(id) ? id : null;
+  return ID_PATTERN.test(id) ? id : null;
 }
 
 /** `name` contains `q`, ignoring case, with LIKE's wildcards in `q` taken literally. */

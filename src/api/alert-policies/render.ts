@@ -19,7 +19,7 @@ import {
   type AlertNotificationPolicy,
 } from '../../notify/templates/index.js';
 import type { Store } from '../../store/store.js';
-import { idParamsSchema } from '../validation.js';
+import { actionRoute, idParamsSchema } from '../validation.js';
 
 export interface AlertPolicyRenderOptions {
   /** Base of the console links in the message. */
@@ -152,7 +152,7 @@ export function registerAlertPolicyRenderRoutes(
 
   api.post(
     // The id is matched up to the colon, as for :enable.
-    '/api/v1/alert-policies/:id(^[0-9A-Za-z_-]+)::render',
+    actionRoute('alert-policies', 'render'),
     { schema: { tags, params: idParamsSchema, body: savedRenderBodySchema, description } },
     async (request) => {
       const policy = await store.alertPolicies.get(request.params.id);

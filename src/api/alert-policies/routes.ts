@@ -9,7 +9,7 @@ import { POLICY_KINDS } from '../../domain/metric-types.js';
 import { AppError, invalidRequest } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
-import { idParamsSchema, listQuerySchema } from '../validation.js';
+import { actionRoute, idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentAlertPolicy } from './present.js';
 import { registerAlertPolicyRenderRoutes, type AlertPolicyRenderOptions } from './render.js';
 
@@ -51,8 +51,6 @@ export function registerAlertPolicyRoutes(
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['alert-policies'];
   const notFound = (id: string) => new AppError('not_found', `no alert policy with id ${id}`);
-  // `:enable` and `:disable` follow the id, so the id is matched up to the colon.
-  const withAction = (action: string) => `/api/v1/alert-policies/:id(^[0-9A-Za-z_-]+)::${action}`;
 
   api.get(
     '/api/v1/alert-policies',
@@ -112,7 +110,7 @@ export function registerAlertPolicyRoutes(
     ['disable', false],
   ] as const) {
     api.post(
-      withAction(action),
+      actionRoute('alert-policies', action),
       { schema: { tags, params: idParamsSchema }, config: { permission: 'write' } },
       async (request) => {
         const policy = await store.alertPolicies.setEnabled(request.params.id, enabled);

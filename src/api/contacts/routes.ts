@@ -9,7 +9,7 @@ import { channelsOf, testContact } from '../../notify/contact-test.js';
 import type { Store } from '../../store/store.js';
 import { StillReferencedError } from '../../store/store-errors.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
-import { idParamsSchema, listQuerySchema } from '../validation.js';
+import { actionRoute, idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentContact } from './present.js';
 import { contactInputSchema, resolveContactSecrets } from './schema.js';
 
@@ -86,7 +86,7 @@ export function registerContactRoutes(
   );
 
   api.post(
-    '/api/v1/contacts/:id(^[0-9A-Za-z_-]+)::test',
+    actionRoute('contacts', 'test'),
     {
       schema: {
         tags,
