@@ -14,11 +14,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** "60s", "5m", "1h", "500ms", or a bare number of seconds → milliseconds. */
+/** "60s", "5m", "1h", "8d", "500ms", or a bare number of seconds → milliseconds. */
 export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 's']!;
   return Math.round(Number(match[1]) * unit);
 }
 
@@ -107,6 +107,24 @@ const serverSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /**
+   * Largest metrics request body (OTLP, remote-write, push), in bytes as sent; decompressed it may be
+   * eight times larger. Default 16 MiB.
+   */
+  TOCSIN_INGEST_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
+  /** How long the built-in metric store keeps per-minute data. Default 8d (week-over-week needs 7d + the window). */
+  TOCSIN_METRICS_RETENTION: duration(86_400_000, 'must be at least 1d').default(8 * 86_400_000),
+  /** Series one application, site or custom target may have; new series beyond it are refused. Default 100000. */
+  TOCSIN_METRICS_MAX_SERIES_PER_TARGET: z.coerce.number().int().min(1).default(100_000),
+  /** Series one metric of one target may have; new series beyond it are refused. Default 50000. */
+  TOCSIN_METRICS_MAX_SERIES_PER_METRIC: z.coerce.number().int().min(1).default(50_000),
+  /** How long resolved alert events and sent or failed notifications are kept. Default 90d. */
+  TOCSIN_EVENT_RETENTION: duration(86_400_000, 'must be at least 1d').default(90 * 86_400_000),
 });
 
 export interface ServerConfig {
@@ -129,6 +147,15 @@ export interface ServerConfig {
   };
   /** Where e-mail notifications go out, or null when no SMTP server is configured. */
   readonly smtp: { readonly url: string; readonly from: string } | null;
+  /** Metrics ingestion and the built-in metric store. */
+  readonly metrics: {
+    readonly bodyLimitBytes: number;
+    readonly retentionMs: number;
+    readonly maxSeriesPerTarget: number;
+    readonly maxSeriesPerMetric: number;
+  };
+  /** How long resolved alert events and finished notifications are kept. */
+  readonly eventRetentionMs: number;
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, input: Record<string, unknown>): z.output<S> {
@@ -176,6 +203,13 @@ export function loadServerConfig(env: Environment, flags: Environment = {}): Ser
       maxAttempts: raw.TOCSIN_DELIVERY_MAX_ATTEMPTS,
     },
     smtp: raw.TOCSIN_SMTP_URL ? { url: raw.TOCSIN_SMTP_URL, from: raw.TOCSIN_SMTP_FROM } : null,
+    metrics: {
+      bodyLimitBytes: raw.TOCSIN_INGEST_BODY_LIMIT,
+      retentionMs: raw.TOCSIN_METRICS_RETENTION,
+      maxSeriesPerTarget: raw.TOCSIN_METRICS_MAX_SERIES_PER_TARGET,
+      maxSeriesPerMetric: raw.TOCSIN_METRICS_MAX_SERIES_PER_METRIC,
+    },
+    eventRetentionMs: raw.TOCSIN_EVENT_RETENTION,
   };
 }
 

@@ -54,6 +54,10 @@ function addServeCommand(program: Command, io: CliIo): void {
     )
     .option('--public-url <url>', 'base URL of console links in messages (TOCSIN_PUBLIC_URL)')
     .option('--log-level <level>', 'log level (TOCSIN_LOG_LEVEL, default info)')
+    .option(
+      '--metrics-retention <duration>',
+      'how long the metric store keeps data (TOCSIN_METRICS_RETENTION, default 8d)',
+    )
     .action(async (flags: Record<string, string | undefined>) => {
       const config = loadServerConfig(io.env, {
         TOCSIN_HOST: flags.host,
@@ -64,6 +68,7 @@ function addServeCommand(program: Command, io: CliIo): void {
         TOCSIN_EVALUATION_INTERVAL: flags.evaluationInterval,
         TOCSIN_PUBLIC_URL: flags.publicUrl,
         TOCSIN_LOG_LEVEL: flags.logLevel,
+        TOCSIN_METRICS_RETENTION: flags.metricsRetention,
       });
       const server = await startServer(config);
       io.stdout(

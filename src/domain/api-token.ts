@@ -2,16 +2,21 @@
 import { z } from 'zod';
 import { nameField } from './contact.js';
 
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export const ROLES = ['viewer', 'editor', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What a request needs: reading, changing configuration and events, or managing tokens. */
-export type Permission = 'read' | 'write' | 'admin';
+/**
+ * What a request needs: reading, changing configuration and events, managing tokens, or sending metrics.
+ * An `ingest` token is what Prometheus, an OpenTelemetry exporter or a push script holds: it may send
+ * metrics and nothing else.
+ */
+export type Permission = 'read' | 'write' | 'admin' | 'ingest';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
-  editor: ['read', 'write'],
-  admin: ['read', 'write', 'admin'],
+  editor: ['read', 'write', 'ingest'],
+  admin: ['read', 'write', 'admin', 'ingest'],
+  ingest: ['ingest'],
 };
 
 export function roleAllows(role: Role, permission: Permission): boolean {

@@ -7,7 +7,7 @@ import type { CliIo } from '../program.js';
 import { quoteName } from '../resource-kinds.js';
 
 const TOKENS_PATH = '/api/v1/api-tokens';
-const ROLES = ['viewer', 'editor', 'admin'] as const;
+const ROLES = ['viewer', 'editor', 'admin', 'ingest'] as const;
 
 const columns: readonly Column[] = [
   { heading: 'name', value: (t) => cell(t.name) },
