@@ -87,7 +87,13 @@ export interface MetricStore {
   /** Metric names known, optionally of one scope/target, for the explorer and the catalog. */
   listMetrics(filter?: { scope?: SeriesScope; target?: string }): MetricNameSummary[];
   /** Distinct values of one label of a metric, most recent series first, at most `limit`. */
-  labelValues(scope: SeriesScope, target: string | null, metric: string, label: string, limit?: number): string[];
+  labelValues(
+    scope: SeriesScope,
+    target: string | null,
+    metric: string,
+    label: string,
+    limit?: number,
+  ): string[];
   stats(): MetricStoreStats;
   /** Writes closed hours to blocks, drops what is past retention. Called by the store's own timer too. */
   compact(): void;
