@@ -16,6 +16,7 @@ import { registerDatasourceRoutes } from './datasources/routes.js';
 import { registerErrorHandlers, replyWithError } from './error-handler.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerNotificationRoutes } from './notifications/routes.js';
+import { registerRumRoutes, type SeriesIngest } from './rum/routes.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly emailTransport?: EmailTransport | null;
   /** Omit for a silent app (tests). */
   readonly log?: FastifyBaseLogger;
+  /** Stores ingested series (the metric store's append); without it POST /api/v1/rum and /rum.js are absent. */
+  readonly ingestSeries?: SeriesIngest;
 }
 
 export const API_VERSION = '0.1.0';
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDatasourceRoutes(app, deps.store);
   registerApiTokenRoutes(app, deps.store);
   registerNotificationRoutes(app, deps.store);
+  if (deps.ingestSeries) registerRumRoutes(app, { ingest: deps.ingestSeries, clock: deps.clock });
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
     app.swagger(),
