@@ -155,6 +155,9 @@ export function openDatabase(location: DatabaseLocation): Kysely<Database> {
       max: 10,
       types: { getTypeParser: int8AsNumber },
     });
+    // An idle connection the server closes (a restart, a failover, an administrator) is dropped from the
+    // pool and the next query opens a new one; without a listener its error would end the process.
+    pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const sqlite = new SQLite(location.url);
