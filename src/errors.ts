@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  samples_rejected: 422,
   internal: 500,
   unavailable: 503,
 } as const;

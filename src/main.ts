@@ -10,7 +10,11 @@ import { ensureAdminToken } from './api/api-tokens/bootstrap.js';
 import { generateToken, hashToken } from './api/auth.js';
 import { buildApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
+import type { IngestSeries } from './domain/metric-series.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { deriveCatalogBatch } from './metrics/catalog/index.js';
+import type { AppendResult, MetricStore } from './metrics/store/metric-store.js';
+import { openMetricStore } from './metrics/store/open-metric-store.js';
 import { channelSenders } from './notify/channel-senders.js';
 import { createEmailTransport } from './notify/channels/email/index.js';
 import { Dispatcher, type ChannelSenders } from './notify/dispatcher.js';
@@ -20,6 +24,8 @@ import { openStore, type Store } from './store/store.js';
 export interface RunningServer {
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** The built-in metric store in DATA_DIR/metrics. */
+  readonly metricStore: MetricStore;
   /** Sends what the outbox holds; call `notify()` after enqueueing. */
   readonly dispatcher: Dispatcher;
   /** The base URL the server listens on, e.g. http://127.0.0.1:9700. */
@@ -116,19 +122,61 @@ export async function createAdminTokenOffline(config: ServerConfig, name: string
   }
 }
 
+/** Opens the built-in metric store; it lives in the data directory on PostgreSQL too (one per instance). */
+function openConfiguredMetricStore(config: ServerConfig, clock: Clock, log: Logger): MetricStore {
+  return openMetricStore({
+    dir: join(config.dataDir, 'metrics'),
+    now: () => clock.now(),
+    log,
+    retentionMs: config.metrics.retentionMs,
+    maxSeriesPerTarget: config.metrics.maxSeriesPerTarget,
+    maxSeriesPerMetric: config.metrics.maxSeriesPerMetric,
+  });
+}
+
+/**
+ * Stores what a sender sent, then the ARMS catalog metrics derived from it (JVM_FullGC from
+ * jvm.gc.duration…). The sender is answered about its own points only; refusals of derived series are
+ * logged.
+ */
+function seriesIngest(metricStore: MetricStore, log: Logger): (series: IngestSeries[]) => AppendResult {
+  return (series) => {
+    const result = metricStore.append(series);
+    const derived = deriveCatalogBatch(series);
+    if (derived.length > 0) {
+      const derivedResult = metricStore.append(derived);
+      if (derivedResult.rejections.length > 0) {
+        log.warn({ rejections: derivedResult.rejections }, 'derived catalog series were not stored');
+      }
+    }
+    return result;
+  };
+}
+
 /** Starts Tocsin with `config`: the HTTP API on config.host:config.port. */
 export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
   const store = await openConfiguredStore(config, clock);
+  let metricStore: MetricStore | null = null;
   try {
+    metricStore = openConfiguredMetricStore(config, clock, log);
     const generatedAdminToken = await ensureAdminToken(store, config.adminToken);
     // The embedded SQLite store has one instance by design (several need PostgreSQL): what the previous
     // run left mid-send is due now instead of after its lease. On PostgreSQL leases cover other instances.
     if (store.dialect === 'sqlite') await store.notifications.releaseInFlight(clock.now());
     // One pooled SMTP transport for the whole service: the dispatcher and the contact test share it.
     const emailTransport = createEmailTransport(config.smtp);
-    const app = await buildApp({ config, store, clock, log, emailTransport });
+    const app = await buildApp({
+      config,
+      store,
+      clock,
+      log,
+      emailTransport,
+      metricStore,
+      ingestSeries: seriesIngest(metricStore, log),
+      ingestBodyLimitBytes: config.metrics.bodyLimitBytes,
+    });
     const address = await app.listen({ host: config.host, port: config.port });
     const dispatcher = new Dispatcher({
       store,
@@ -151,9 +199,11 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       },
     });
     dispatcher.start();
+    const openedMetricStore = metricStore;
     return {
       app,
       store,
+      metricStore,
       dispatcher,
       url: address,
       generatedAdminToken,
@@ -162,10 +212,12 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
         // Waits for the cycle in flight: a send already answered gets recorded before the database closes.
         await dispatcher.stop();
         emailTransport?.close();
+        openedMetricStore.close();
         await store.close();
       },
     };
   } catch (error) {
+    metricStore?.close();
     await store.close();
     throw error;
   }

@@ -5,6 +5,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
+import { defaultTemporality } from '../metrics/catalog/index.js';
+import type { MetricStore } from '../metrics/store/metric-store.js';
 import type { EmailTransport } from '../notify/channels/email/index.js';
 import type { Store } from '../store/store.js';
 import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
@@ -15,6 +17,8 @@ import { registerContactRoutes } from './contacts/routes.js';
 import { registerDatasourceRoutes } from './datasources/routes.js';
 import { registerErrorHandlers, replyWithError } from './error-handler.js';
 import { registerHealthRoutes } from './health/routes.js';
+import { registerIngestRoutes } from './ingest/routes.js';
+import { registerMetricRoutes } from './metrics/routes.js';
 import { registerNotificationRoutes } from './notifications/routes.js';
 import { registerRumRoutes, type SeriesIngest } from './rum/routes.js';
 import { zodValidatorCompiler } from './validation.js';
@@ -25,11 +29,20 @@ export interface AppDeps {
   readonly clock: Clock;
   /** The SMTP transport for e-mails the API sends (the contact test); null or omitted without SMTP. */
   readonly emailTransport?: EmailTransport | null;
+  /** The built-in metric store; without it the /api/v1/metrics routes are not served. */
+  readonly metricStore?: MetricStore;
   /** Omit for a silent app (tests). */
   readonly log?: FastifyBaseLogger;
-  /** Stores ingested series (the metric store's append); without it POST /api/v1/rum and /rum.js are absent. */
+  /**
+   * Stores ingested series (the metric store's append and the catalog's derivation); without it the
+   * ingestion endpoints (/v1/metrics, /api/v1/write, /api/v1/push, /api/v1/rum) and /rum.js are absent.
+   */
   readonly ingestSeries?: SeriesIngest;
+  /** Largest metrics body as sent (TOCSIN_INGEST_BODY_LIMIT); default 16 MiB. */
+  readonly ingestBodyLimitBytes?: number;
 }
+
+const DEFAULT_INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
 export const API_VERSION = '0.1.0';
 
@@ -80,7 +93,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDatasourceRoutes(app, deps.store);
   registerApiTokenRoutes(app, deps.store);
   registerNotificationRoutes(app, deps.store);
-  if (deps.ingestSeries) registerRumRoutes(app, { ingest: deps.ingestSeries, clock: deps.clock });
+  if (deps.metricStore) registerMetricRoutes(app, { metricStore: deps.metricStore });
+  if (deps.ingestSeries) {
+    registerRumRoutes(app, { ingest: deps.ingestSeries, clock: deps.clock });
+    registerIngestRoutes(app, {
+      ingest: deps.ingestSeries,
+      clock: deps.clock,
+      bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
+      defaultTemporality,
+    });
+  }
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
     app.swagger(),

@@ -26,6 +26,8 @@ export interface IngestSeries {
   /** The dimensions: label name → value. Never holds the scope, target or metric name. */
   readonly labels: Readonly<Record<string, string>>;
   readonly temporality: SeriesTemporality;
+  /** The unit the sender declared (OTLP metric `unit`, UCUM: `ms`, `By`, `1`), when it declared one. */
+  readonly unit?: string | undefined;
   /** Cumulative series only: when the counter started, in epoch milliseconds, if the sender said. */
   readonly startTimeMs?: number | undefined;
   /** Epoch milliseconds, parallel to `values`. Points need not be in order. */

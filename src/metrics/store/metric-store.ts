@@ -72,17 +72,35 @@ export interface MetricNameSummary {
 }
 
 export interface MetricStoreStats {
+  /** Series known (within the retention). */
   readonly series: number;
+  /** Minute cells allocated in memory for hours not yet in blocks (in chunks of ten minutes). */
   readonly headSeriesMinutes: number;
+  /** Bytes of memory held by the head's cells. */
+  readonly headBytes?: number;
+  /** Block files, each one hour of aggregates. */
   readonly blocks: number;
+  /** Bytes of decoded block data cached for queries. */
+  readonly blockCacheBytes?: number;
+  /** Bytes of the current write-ahead log (replayed at the next start). */
+  readonly walBytes?: number;
+  /** Bytes of every file of the store. */
   readonly diskBytes: number;
   readonly acceptedPointsTotal: number;
   readonly rejectedPointsTotal: number;
 }
 
 export interface MetricStore {
-  /** Aggregates the points into their minutes and makes them durable (written before it returns). */
+  /**
+   * Aggregates the points into their minutes and makes them durable (written before it returns). Points
+   * may come in any order: a gauge or delta point within the retention is merged into its minute whenever
+   * it arrives; a cumulative point not after the series' last one is ignored.
+   */
   append(series: readonly IngestSeries[]): AppendResult;
+  /**
+   * Per group, one value per minute of [fromMs, toMs): each series' minute by `minuteValue`, the group's
+   * series combined by `across`. Groups come in no particular order.
+   */
   query(query: RangeQuery): RangeResult;
   /** Metric names known, optionally of one scope/target, for the explorer and the catalog. */
   listMetrics(filter?: { scope?: SeriesScope; target?: string }): MetricNameSummary[];

@@ -1,0 +1,133 @@
+// /api/v1/metrics: the metric catalog, the metric query (per-minute values per dimension value, as the
+// evaluator and the console's charts see them), the metric names the store knows and a label's values.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { systemClock, type Clock } from '../../domain/clock.js';
+import { MINUTE_MS } from '../../domain/metric-series.js';
+import { invalidRequest } from '../../errors.js';
+import { CATALOG } from '../../metrics/catalog/index.js';
+import { MAX_QUERY_MINUTES, queryMetric, resolveMetric, storedMetricsOf } from '../../metrics/query.js';
+import type { MetricStore } from '../../metrics/store/metric-store.js';
+import { presentMetricSummary, presentMetricType, presentQueryResult } from './present.js';
+import {
+  catalogQuerySchema,
+  decodeMetricCursor,
+  encodeMetricCursor,
+  labelValuesQuerySchema,
+  metricListQuerySchema,
+  metricQuerySchema,
+  type MetricQueryString,
+} from './schema.js';
+
+export interface MetricRouteOptions {
+  readonly metricStore: MetricStore;
+  /** What "now" is for `window=`; default the system clock. */
+  readonly clock?: Clock;
+}
+
+/** A query's range: `from`/`to` as given, else `window` (default 60m) ending at `to` or the current minute's end. */
+function rangeOf(query: MetricQueryString, now: number): { fromMs: number; toMs: number } {
+  const toMs = query.to ?? Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  const fromMs = query.from ?? toMs - (query.window ?? 60 * MINUTE_MS);
+  if (toMs <= fromMs) throw invalidRequest([{ field: 'from', reason: 'must be before to (default: now)' }]);
+  if (toMs - fromMs > MAX_QUERY_MINUTES * MINUTE_MS) {
+    throw invalidRequest([
+      { field: 'from', reason: `the range must be at most ${MAX_QUERY_MINUTES / 1440} days` },
+    ]);
+  }
+  return { fromMs, toMs };
+}
+
+export function registerMetricRoutes(app: FastifyInstance, options: MetricRouteOptions): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['metrics'];
+  const { metricStore } = options;
+  const clock = options.clock ?? systemClock;
+
+  api.get(
+    '/api/v1/metrics/catalog',
+    { schema: { tags, querystring: catalogQuerySchema } },
+    function getCatalog(request) {
+      const kind = request.query.kind;
+      return {
+        metricTypes: CATALOG.filter((type) => kind === undefined || type.kind === kind).map(
+          presentMetricType,
+        ),
+      };
+    },
+  );
+
+  api.get(
+    '/api/v1/metrics/query',
+    { schema: { tags, querystring: metricQuerySchema } },
+    function queryMetricValues(request) {
+      const query = request.query;
+      const { fromMs, toMs } = rangeOf(query, clock.now());
+      const target = query.target ?? null;
+      const groupBy = query.groupBy ?? null;
+      const result = queryMetric(metricStore, {
+        kind: query.kind,
+        target,
+        metric: query.metric,
+        filters: query.filter ?? {},
+        groupBy,
+        fromMs,
+        toMs,
+        aggregation: query.aggregation,
+      });
+      return presentQueryResult(result, {
+        kind: query.kind,
+        target,
+        metric: query.metric,
+        groupBy,
+        aggregation: query.aggregation ?? null,
+        withValues: query.values === 'true',
+      });
+    },
+  );
+
+  api.get(
+    '/api/v1/metrics',
+    { schema: { tags, querystring: metricListQuerySchema } },
+    function listMetricNames(request) {
+      const { kind, target, q, limit, cursor } = request.query;
+      const after = cursor === undefined ? null : decodeMetricCursor(cursor);
+      const needle = q?.toLowerCase();
+      const keyOf = (s: { scope: string; target: string; metric: string }) =>
+        [s.scope, s.target, s.metric] as const;
+      const compare = (a: readonly string[], b: readonly string[]) => {
+        for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+        return 0;
+      };
+      const summaries = metricStore
+        .listMetrics({ ...(kind && { scope: kind }), ...(target !== undefined && { target }) })
+        .filter((s) => needle === undefined || s.metric.toLowerCase().includes(needle))
+        .filter((s) => after === null || compare(keyOf(s), after) > 0)
+        .sort((a, b) => compare(keyOf(a), keyOf(b)));
+      const page = summaries.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(presentMetricSummary),
+        nextCursor: summaries.length > limit && last ? encodeMetricCursor(keyOf(last)) : null,
+      };
+    },
+  );
+
+  api.get(
+    '/api/v1/metrics/label-values',
+    { schema: { tags, querystring: labelValuesQuerySchema } },
+    function listLabelValues(request) {
+      const { kind, target, metric, label, limit } = request.query;
+      const catalogMetric = resolveMetric(kind, metric);
+      // A catalog metric's values are those of the stored series its formulas read.
+      const values = new Set<string>();
+      for (const stored of storedMetricsOf({ metric }, catalogMetric)) {
+        for (const value of metricStore.labelValues(kind, target ?? null, stored, label, limit)) {
+          values.add(value);
+        }
+        if (values.size >= limit) break;
+      }
+      return { items: [...values].slice(0, limit) };
+    },
+  );
+}
