@@ -299,7 +299,7 @@ async function main(): Promise<void> {
         writeUrl: `${prometheus.url}/api/v1/write`,
         headers: {},
         pid: prometheus.pid,
-        stop: prometheus.stop,
+        stop: () => prometheus.stop(),
       },
       bodies,
     );
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
         aggregation: 'avg',
         values: 'false',
       });
-      const response = await fetch(`${tocsin.url}/api/v1/metrics/query?${query}`, {
+      const response = await fetch(`${tocsin.url}/api/v1/metrics/query?${query.toString()}`, {
         headers: tocsin.headers,
       });
       if (!response.ok) throw new Error(`query answered ${response.status}: ${await response.text()}`);

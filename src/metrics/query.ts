@@ -209,7 +209,7 @@ function evaluateFormula(store: MetricStore, window: Window, formula: MetricForm
 /** Per group and minute, the first alternative with a value. */
 function firstWithValue(alternatives: readonly GroupValues[]): GroupValues {
   const withData = alternatives.filter((groups) => groups.size > 0);
-  if (withData.length <= 1) return withData[0] ?? new Map();
+  if (withData.length <= 1) return withData[0] ?? new Map<string | null, Float64Array>();
   const out: GroupValues = new Map();
   for (const groups of alternatives) {
     for (const [key, values] of groups) {

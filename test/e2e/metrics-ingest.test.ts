@@ -36,7 +36,7 @@ interface QueryAnswer {
 }
 
 async function query(params: Record<string, string>): Promise<QueryAnswer> {
-  const answer = await service.api('GET', `/api/v1/metrics/query?${new URLSearchParams(params)}`);
+  const answer = await service.api('GET', `/api/v1/metrics/query?${new URLSearchParams(params).toString()}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body as QueryAnswer;
 }
