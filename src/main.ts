@@ -11,6 +11,9 @@ import { generateToken, hashToken } from './api/auth.js';
 import { buildApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
 import type { IngestSeries } from './domain/metric-series.js';
+import { builtinDataSource } from './datasources/builtin.js';
+import { prometheusDataSource } from './datasources/prometheus.js';
+import { Evaluator } from './evaluator/evaluator.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { deriveCatalogBatch } from './metrics/catalog/index.js';
 import type { AppendResult, MetricStore } from './metrics/store/metric-store.js';
@@ -26,6 +29,8 @@ export interface RunningServer {
   readonly store: Store;
   /** The built-in metric store in DATA_DIR/metrics. */
   readonly metricStore: MetricStore;
+  /** Evaluates the enabled policies every TOCSIN_EVALUATION_INTERVAL. */
+  readonly evaluator: Evaluator;
   /** Sends what the outbox holds; call `notify()` after enqueueing. */
   readonly dispatcher: Dispatcher;
   /** The base URL the server listens on, e.g. http://127.0.0.1:9700. */
@@ -199,16 +204,34 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       },
     });
     dispatcher.start();
+    const builtin = builtinDataSource(metricStore);
+    const prometheus = prometheusDataSource({ lookup: (id) => store.datasources.get(id) });
+    const evaluator = new Evaluator({
+      store,
+      clock,
+      log,
+      dataSourceFor: (policy) => (policy.kind === 'prometheus' ? prometheus : builtin),
+      notifier: dispatcher,
+      options: {
+        intervalMs: config.evaluationIntervalMs,
+        publicUrl: config.publicUrl,
+        retentionMs: config.eventRetentionMs,
+      },
+    });
+    evaluator.start();
     const openedMetricStore = metricStore;
     return {
       app,
       store,
       metricStore,
+      evaluator,
       dispatcher,
       url: address,
       generatedAdminToken,
       async close() {
         await app.close();
+        // The tick in flight commits (or not) before the dispatcher and the database close.
+        await evaluator.stop();
         // Waits for the cycle in flight: a send already answered gets recorded before the database closes.
         await dispatcher.stop();
         emailTransport?.close();

@@ -1,6 +1,6 @@
 // Starts the real Tocsin service on a free port for a test, and talks to it over HTTP like a user would.
 import { loadServerConfig, type ServerConfig } from '../src/config.js';
-import { startServer, type RunningServer } from '../src/main.js';
+import { startServer, type RunningServer, type ServerOptions } from '../src/main.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -26,6 +26,7 @@ export interface ApiAnswer {
 export async function startTestService(
   dialect: TestDialect = 'sqlite',
   env: Record<string, string> = {},
+  options: ServerOptions = {},
 ): Promise<TestService> {
   const database = await createTestDatabase(dialect);
   const config = loadServerConfig({
@@ -37,7 +38,7 @@ export async function startTestService(
     ...(dialect === 'postgres' && { TOCSIN_DATABASE_URL: database.url }),
     ...env,
   });
-  let server = await startServer(config);
+  let server = await startServer(config, options);
   const service: TestService = {
     get server() {
       return server;
@@ -60,9 +61,10 @@ export async function startTestService(
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
     async restart() {
+      const port = Number(new URL(server.url).port);
       await server.close();
-      // Same port is not needed: tests read `url` again.
-      server = await startServer(config);
+      // The same port: senders configured with the address (an OpenTelemetry exporter) keep sending.
+      server = await startServer({ ...config, port }, options);
     },
     async stop() {
       await server.close();

@@ -9,6 +9,7 @@ import { defaultTemporality } from '../metrics/catalog/index.js';
 import type { MetricStore } from '../metrics/store/metric-store.js';
 import type { EmailTransport } from '../notify/channels/email/index.js';
 import type { Store } from '../store/store.js';
+import { registerAlertEventRoutes } from './alert-events/routes.js';
 import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
 import { registerApiTokenRoutes } from './api-tokens/routes.js';
 import { registerAuth } from './auth.js';
@@ -90,9 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerContactGroupRoutes(app, deps.store);
   registerAlertPolicyRoutes(app, deps.store, { publicUrl: deps.config.publicUrl, clock: deps.clock });
-  registerDatasourceRoutes(app, deps.store);
+  registerDatasourceRoutes(app, deps.store, { clock: deps.clock });
   registerApiTokenRoutes(app, deps.store);
   registerNotificationRoutes(app, deps.store);
+  registerAlertEventRoutes(app, deps.store, { clock: deps.clock });
   if (deps.metricStore) registerMetricRoutes(app, { metricStore: deps.metricStore });
   if (deps.ingestSeries) {
     registerRumRoutes(app, { ingest: deps.ingestSeries, clock: deps.clock });

@@ -8,6 +8,7 @@ import { addAdminTokenCommand } from './commands/admin-token.js';
 import { addApplyCommand } from './commands/apply.js';
 import { addContactCommands } from './commands/contacts.js';
 import { addDatasourceCommands } from './commands/datasources.js';
+import { addEventCommands } from './commands/events.js';
 import { addExportCommand } from './commands/export.js';
 import { addGroupCommands } from './commands/groups.js';
 import { addNotificationCommands } from './commands/notifications.js';
@@ -101,6 +102,7 @@ export function buildProgram(io: CliIo): Command {
   addDatasourceCommands(program, io);
   addTokenCommands(program, io);
   addNotificationCommands(program, io);
+  addEventCommands(program, io);
   addExportCommand(program, io);
   addApplyCommand(program, io);
   return program;

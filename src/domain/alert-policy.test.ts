@@ -1,7 +1,7 @@
 // The alert policy grammar: what each kind, comparator, dimension mode and effective window needs, each
 // problem reported on the field path a user finds in their JSON.
 import { describe, expect, it } from 'vitest';
-import { alertPolicyInputSchema } from './alert-policy.js';
+import { alertPolicyInputSchema, lifecycleSettingsOf } from './alert-policy.js';
 import { SEED_CONDITION, seedPolicy } from '../../test/seed-fixtures.js';
 import { validate } from './field-problem.js';
 
@@ -233,6 +233,59 @@ describe('field-level rules', () => {
       policy({ notification: { ...seedNotification, silenceMinutes } });
     expect(problemFields(silence(0))).toEqual(['notification.silenceMinutes']);
     expect(problemFields(silence(43201))).toEqual(['notification.silenceMinutes']);
+  });
+
+  it.each([
+    ['forEvaluations', 0, 'must be at least 1'],
+    ['forEvaluations', 61, 'must be at most 60'],
+    ['forEvaluations', 1.5, 'must be a whole number of evaluations'],
+    [
+      'recoveryMinutes',
+      -1,
+      'must not be negative (0 resolves at the first evaluation whose rules do not hold)',
+    ],
+    ['recoveryMinutes', 1441, 'must be at most 1440 minutes'],
+  ])('refuses %s %s with "%s"', (field, value, reason) => {
+    expect(reasonFor(policy({ [field]: value }), field)).toBe(reason);
+  });
+
+  it('refuses an unknown noDataAction', () => {
+    expect(problemFields(policy({ noDataAction: 'page' }))).toEqual(['noDataAction']);
+  });
+});
+
+describe('lifecycle settings', () => {
+  it('leaves forEvaluations, recoveryMinutes and noDataAction out when not given, and fills ARMS defaults on read', () => {
+    const result = validate(alertPolicyInputSchema, seed);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.forEvaluations).toBeUndefined();
+    expect(lifecycleSettingsOf(result.value)).toEqual({
+      forEvaluations: 1,
+      recoveryMinutes: 5,
+      noDataAction: 'keep',
+    });
+  });
+
+  it('keeps the values given, including recoveryMinutes 0, and treats null as not given', () => {
+    const given = validate(
+      alertPolicyInputSchema,
+      policy({ forEvaluations: 3, recoveryMinutes: 0, noDataAction: 'alert' }),
+    );
+    expect(given.ok && lifecycleSettingsOf(given.value)).toEqual({
+      forEvaluations: 3,
+      recoveryMinutes: 0,
+      noDataAction: 'alert',
+    });
+    const nulls = validate(
+      alertPolicyInputSchema,
+      policy({ forEvaluations: null, recoveryMinutes: null, noDataAction: null }),
+    );
+    expect(nulls.ok && lifecycleSettingsOf(nulls.value)).toEqual({
+      forEvaluations: 1,
+      recoveryMinutes: 5,
+      noDataAction: 'keep',
+    });
   });
 });
 

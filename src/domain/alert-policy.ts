@@ -16,6 +16,8 @@ export const BASELINES = ['previous_window', 'hour_ago', 'day_ago', 'week_ago'] 
 export const DIMENSION_MODES = ['traverse', 'specified', 'none'] as const;
 export const MATCH_MODES = ['all', 'any'] as const;
 export const NO_DATA_FILLS = ['zero', 'one', 'none'] as const;
+/** What happens to a dimension value's event when its rules have no data at all (docs/alert-events.md). */
+export const NO_DATA_ACTIONS = ['keep', 'resolve', 'alert'] as const;
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const CHANNELS = ['dingtalk', 'email', 'webhook'] as const;
 
@@ -24,11 +26,21 @@ export type Comparator = (typeof COMPARATORS)[number];
 export type Baseline = (typeof BASELINES)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type Channel = (typeof CHANNELS)[number];
+export type NoDataFill = (typeof NO_DATA_FILLS)[number];
+export type NoDataAction = (typeof NO_DATA_ACTIONS)[number];
 
 /** The longest "last N minutes" window, as in ARMS: one day of per-minute points. */
 export const MAX_WINDOW_MINUTES = 1440;
 /** ARMS's default silence period: a still-firing event is re-notified once a day. */
 export const DEFAULT_SILENCE_MINUTES = 1440;
+/** Fire at the first evaluation whose rules hold, as ARMS does by default. */
+export const DEFAULT_FOR_EVALUATIONS = 1;
+/** The most consecutive holding evaluations a policy may wait for: an hour at the default interval. */
+export const MAX_FOR_EVALUATIONS = 60;
+/** ARMS resolves an alert once its rules have been false for 5 minutes; a one-minute blip stays one event. */
+export const DEFAULT_RECOVERY_MINUTES = 5;
+/** Missing data changes nothing by default: a firing event keeps firing, a quiet value stays quiet. */
+export const DEFAULT_NO_DATA_ACTION: NoDataAction = 'keep';
 
 const clockTime = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
@@ -145,6 +157,23 @@ const policyShape = z.strictObject({
     conditions: z.array(conditionSchema).min(1, 'add at least one rule').max(10, 'at most 10 rules'),
   }),
   noData: z.enum(NO_DATA_FILLS).default('none'),
+  // The three lifecycle settings below are optional in storage too (policies saved before they existed
+  // have none); read them through lifecycleSettingsOf, which fills the defaults.
+  noDataAction: z.enum(NO_DATA_ACTIONS).nullish().transform(absentAsUndefined).optional(),
+  forEvaluations: z
+    .int('must be a whole number of evaluations')
+    .min(1, 'must be at least 1')
+    .max(MAX_FOR_EVALUATIONS, `must be at most ${MAX_FOR_EVALUATIONS}`)
+    .nullish()
+    .transform(absentAsUndefined)
+    .optional(),
+  recoveryMinutes: z
+    .int('must be a whole number of minutes')
+    .min(0, 'must not be negative (0 resolves at the first evaluation whose rules do not hold)')
+    .max(MAX_WINDOW_MINUTES, `must be at most ${MAX_WINDOW_MINUTES} minutes`)
+    .nullish()
+    .transform(absentAsUndefined)
+    .optional(),
   severity: z.enum(SEVERITIES).default('P3'),
   notification: notificationSchema,
   enabled: z.boolean().default(true),
@@ -275,9 +304,35 @@ export type Condition = AlertPolicyInput['rules']['conditions'][number];
 export type MatchMode = (typeof MATCH_MODES)[number];
 /** A policy's own notification texts; null fields (and a null template) use the defaults. */
 export type NotificationTemplate = NonNullable<AlertPolicyInput['notification']['template']>;
+/** The days and hours in which a policy may notify, in its time zone. */
+export type EffectiveWindow = AlertPolicyInput['notification']['effective'];
 
 export interface AlertPolicy extends AlertPolicyInput {
   readonly id: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** How a policy's events live: when they fire, when they resolve, what missing data does. */
+export interface LifecycleSettings {
+  /** Consecutive evaluations whose rules hold before an event opens. */
+  readonly forEvaluations: number;
+  /** How long the rules must have been false before a firing event resolves. */
+  readonly recoveryMinutes: number;
+  readonly noDataAction: NoDataAction;
+}
+
+/**
+ * A policy's lifecycle settings with the defaults filled in: fire at once, resolve after 5 minutes
+ * without the rules holding, keep events as they are while data is missing.
+ * @example lifecycleSettingsOf(policy).recoveryMinutes // 5 unless the policy says otherwise
+ */
+export function lifecycleSettingsOf(
+  policy: Pick<AlertPolicyInput, 'forEvaluations' | 'recoveryMinutes' | 'noDataAction'>,
+): LifecycleSettings {
+  return {
+    forEvaluations: policy.forEvaluations ?? DEFAULT_FOR_EVALUATIONS,
+    recoveryMinutes: policy.recoveryMinutes ?? DEFAULT_RECOVERY_MINUTES,
+    noDataAction: policy.noDataAction ?? DEFAULT_NO_DATA_ACTION,
+  };
 }

@@ -111,6 +111,73 @@ export interface RateSendsTable {
   sent_at: number;
 }
 
+/** One alert event: a policy firing for one dimension value, then resolved; DESIGN.md §1. */
+export interface AlertEventsTable {
+  id: string;
+  policy_id: string;
+  /** The policy's name, kind and severity when the event opened. */
+  policy_name: string;
+  policy_kind: string;
+  severity: string;
+  /** The label the policy splits by (e.g. `host`); null for dimension mode none. */
+  dimension_name: string | null;
+  /** The dimension value; '' for none. */
+  dimension_key: string;
+  /** The series' labels as JSON. */
+  labels: string;
+  /** firing → resolved */
+  state: string;
+  no_data: number;
+  /** Per rule: metric, aggregation, value, baseline, change %, threshold — as JSON. */
+  trigger_values: string;
+  /** What the policy watched when the event opened; a different one ends the event (policy changed). */
+  watch_fingerprint: string;
+  started_at: number;
+  resolved_at: number | null;
+  /** recovered | no_data | closed | policy_changed | policy_disabled | policy_deleted */
+  resolve_reason: string | null;
+  last_evaluated_at: number;
+  last_notified_at: number | null;
+  notify_count: number;
+  false_since: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The evaluation state of a key without an open event: pending (holding < K times) or suppressed. */
+export interface AlertKeyStatesTable {
+  policy_id: string;
+  dimension_key: string;
+  /** pending | suppressed */
+  phase: string;
+  labels: string;
+  watch_fingerprint: string;
+  consecutive_holds: number;
+  since: number;
+  false_since: number | null;
+  no_data: number;
+  updated_at: number;
+}
+
+/** Each policy's last evaluation and the lease of the instance evaluating it. */
+export interface PolicyEvaluationsTable {
+  policy_id: string;
+  tick: number;
+  lease_owner: string | null;
+  lease_until: number;
+  last_evaluated_at: number | null;
+  /** ok | error */
+  last_status: string | null;
+  last_error: string | null;
+  /** Failed evaluations in a row. */
+  failures: number;
+  updated_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -128,6 +195,9 @@ export interface Database {
   notifications: NotificationsTable;
   rate_targets: RateTargetsTable;
   rate_sends: RateSendsTable;
+  alert_events: AlertEventsTable;
+  alert_key_states: AlertKeyStatesTable;
+  policy_evaluations: PolicyEvaluationsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

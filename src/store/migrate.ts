@@ -4,10 +4,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './database.js';
 import * as configuration from './migrations/0001-configuration.js';
 import * as notifications from './migrations/0002-notifications.js';
+import * as alertEvents from './migrations/0003-alert-events.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-configuration': configuration,
   '0002-notifications': notifications,
+  '0003-alert-events': alertEvents,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -338,6 +338,19 @@ export class NotificationStore {
     return toPage(await select.execute(), query.limit, fromRow);
   }
 
+  /**
+   * Deletes the history that is over — sent or failed rows last changed before `before` (the retention);
+   * rows still to be sent are kept whatever their age. Returns how many were deleted.
+   */
+  async pruneFinished(before: number): Promise<number> {
+    const result = await this.#ctx.db
+      .deleteFrom('notifications')
+      .where('state', 'in', ['sent', 'failed'])
+      .where('updated_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** How many rows are in each state (for tests, metrics and the console). */
   async countByState(): Promise<Record<NotificationState, number>> {
     const rows = await this.#ctx.db

@@ -3,6 +3,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { idGenerator } from '../domain/ids.js';
+import { AlertEventStore } from './alert-events.js';
 import { AlertPolicyStore } from './alert-policies.js';
 import { ApiTokenStore } from './api-tokens.js';
 import { ContactGroupStore } from './contact-groups.js';
@@ -12,6 +13,7 @@ import { DatasourceStore } from './datasources.js';
 import { MetaStore } from './meta.js';
 import { migrateToLatest } from './migrate.js';
 import { NotificationStore } from './notifications.js';
+import { PolicyEvaluationStore } from './policy-evaluations.js';
 import type { SecretBox } from './secret-box.js';
 import type { StoreContext } from './store-context.js';
 
@@ -25,6 +27,10 @@ export interface Store {
   readonly meta: MetaStore;
   /** The outbox of notifications and the shared per-target rate budgets. */
   readonly notifications: NotificationStore;
+  /** Alert events and the evaluation state of their keys (pending, suppressed). */
+  readonly alertEvents: AlertEventStore;
+  /** Each policy's evaluation status and the lease of the instance evaluating it. */
+  readonly policyEvaluations: PolicyEvaluationStore;
   /** Runs `work` in one transaction: all of its writes land, or none. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Answers whether the database is reachable (for /readyz). */
@@ -54,6 +60,8 @@ function bind(
     apiTokens: new ApiTokenStore(ctx),
     meta: new MetaStore(ctx),
     notifications: new NotificationStore(ctx, dialect),
+    alertEvents: new AlertEventStore(ctx),
+    policyEvaluations: new PolicyEvaluationStore(ctx),
     transaction: inTransaction
       ? (work) => work(store)
       : (work) => db.transaction().execute((trx) => work(bind(trx, dialect, base, true))),

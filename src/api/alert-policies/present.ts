@@ -1,5 +1,5 @@
 // The JSON of an alert policy: the shape of DESIGN.md §4, fields absent for kinds that do not use them.
-import type { AlertPolicy } from '../../domain/alert-policy.js';
+import { lifecycleSettingsOf, type AlertPolicy } from '../../domain/alert-policy.js';
 
 export function presentAlertPolicy(policy: AlertPolicy) {
   const isPrometheus = policy.kind === 'prometheus';
@@ -14,6 +14,8 @@ export function presentAlertPolicy(policy: AlertPolicy) {
     dimension: policy.dimension,
     rules: policy.rules,
     noData: policy.noData,
+    // Shown with their defaults filled in, also for policies stored before these settings existed.
+    ...lifecycleSettingsOf(policy),
     severity: policy.severity,
     // Policies stored before templates existed have none: shown as null like any unset template.
     notification: { ...policy.notification, template: policy.notification.template ?? null },

@@ -1,6 +1,7 @@
 // /api/v1/datasources: Prometheus-compatible servers that prometheus policies query.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { systemClock } from '../../domain/clock.js';
 import { datasourceInputSchema, type Datasource, type DatasourceInput } from '../../domain/datasource.js';
 import type { FieldProblem } from '../../domain/field-problem.js';
 import { maskSecret, unmask } from '../../domain/secret-mask.js';
@@ -10,6 +11,7 @@ import { StillReferencedError } from '../../store/store-errors.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
 import { idParamsSchema, listQuerySchema } from '../validation.js';
 import { presentDatasource } from './present.js';
+import { registerDatasourceQueryRoutes, type DatasourceQueryRouteOptions } from './query-routes.js';
 
 const MASKED_REASON = 'is a masked value; send the real value';
 
@@ -30,7 +32,15 @@ function resolveCredentials(input: DatasourceInput, stored: Datasource | undefin
   return { ...input, basicAuth, bearerToken };
 }
 
-export function registerDatasourceRoutes(app: FastifyInstance, store: Store): void {
+/**
+ * Registers the data source routes: list, create, get, replace, delete, `:test` and `:query`.
+ * @example registerDatasourceRoutes(app, store, { clock });
+ */
+export function registerDatasourceRoutes(
+  app: FastifyInstance,
+  store: Store,
+  options: Partial<DatasourceQueryRouteOptions> = {},
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['datasources'];
   const notFound = (id: string) => new AppError('not_found', `no data source with id ${id}`);
@@ -93,4 +103,6 @@ export function registerDatasourceRoutes(app: FastifyInstance, store: Store): vo
       return reply.status(204).send();
     },
   );
+
+  registerDatasourceQueryRoutes(app, store, { clock: options.clock ?? systemClock, fetch: options.fetch });
 }

@@ -1,0 +1,357 @@
+// The evaluation loop: at every interval boundary (minute boundaries by default) each enabled policy is
+// claimed, its windows fetched from its data source, its dimension values evaluated and its events moved
+// on, one transaction per policy. Policies fail alone; the loop yields between them so the dispatcher
+// keeps sending; events of disabled and deleted policies are ended; old history is pruned hourly.
+import { randomUUID } from 'node:crypto';
+import type { PolicyDataSource } from '../datasources/policy-data.js';
+import type { AlertPolicy } from '../domain/alert-policy.js';
+import type { Clock } from '../domain/clock.js';
+import { evaluateDimensions } from '../domain/condition-evaluation.js';
+import { isInsideEffectiveWindow } from '../domain/effective-window.js';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '../domain/alert-event.js';
+import type { NotificationLocale } from '../notify/rendered-notification.js';
+import type { Store } from '../store/store.js';
+import { commitEvaluation, ConcurrentChangeError, type CommitReport } from './commit.js';
+import {
+  knownDimensions,
+  lifecyclePolicyOf,
+  planTransitions,
+  sortStoredState,
+  watchedData,
+} from './key-transitions.js';
+import { fetchPolicyWindows } from './policy-windows.js';
+import { watchFingerprint } from './watch-fingerprint.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+export interface EvaluatorOptions {
+  /** Time between evaluations; ticks fall on multiples of it (minute boundaries for 60 s). ≥ 5 s. */
+  readonly intervalMs: number;
+  /** Policies evaluated at once (their data fetched in parallel; SQLite writes one at a time anyway). */
+  readonly concurrency: number;
+  /** How long a claimed policy is ours; longer than one evaluation (fetch and commit). */
+  readonly leaseMs: number;
+  /** A data source that has not answered by then fails the policy's evaluation. */
+  readonly fetchTimeoutMs: number;
+  /** Resolved events and sent or failed notifications older than this are deleted. */
+  readonly retentionMs: number;
+  /** How often the retention is applied. */
+  readonly pruneEveryMs: number;
+  /** TOCSIN_PUBLIC_URL: the base of the console links in messages. */
+  readonly publicUrl: string;
+  /** The language of the default message texts. */
+  readonly locale: NotificationLocale;
+}
+
+export const DEFAULT_EVALUATOR_OPTIONS = {
+  intervalMs: 60_000,
+  concurrency: 4,
+  leaseMs: 120_000,
+  fetchTimeoutMs: 30_000,
+  retentionMs: DEFAULT_EVENT_RETENTION_DAYS * DAY_MS,
+  pruneEveryMs: HOUR_MS,
+  locale: 'zh-CN',
+} as const satisfies Omit<EvaluatorOptions, 'publicUrl'>;
+
+export interface EvaluatorLog {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface EvaluatorDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Where a policy's numbers come from: the built-in metric store, or its Prometheus data source. */
+  readonly dataSourceFor: (policy: AlertPolicy) => PolicyDataSource | Promise<PolicyDataSource>;
+  /** Woken after a commit that enqueued notifications (the dispatcher). */
+  readonly notifier?: { notify(): void };
+  readonly options: Partial<EvaluatorOptions> & Pick<EvaluatorOptions, 'publicUrl'>;
+  readonly log?: EvaluatorLog;
+  /** Names this instance in policy leases; random by default. */
+  readonly instanceId?: string;
+}
+
+/** What one tick did. */
+export interface TickReport {
+  /** Enabled policies seen. */
+  readonly policies: number;
+  readonly evaluated: number;
+  /** Claimed by another instance, or this tick was already evaluated. */
+  readonly skipped: number;
+  readonly failed: number;
+  readonly opened: number;
+  readonly resolved: number;
+  /** Firing and recovery messages enqueued. */
+  readonly messages: number;
+  readonly notifications: number;
+  /** Events ended because their policy was disabled or deleted. */
+  readonly endedByPolicy: number;
+}
+
+type PolicyResult =
+  { readonly status: 'evaluated'; readonly report: CommitReport } | { readonly status: 'skipped' | 'failed' };
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `promise`, or a rejection naming `what` once `ms` have passed (real time: a hung peer). */
+async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Evaluates the enabled policies on every interval boundary. `runOnce(now)` is one tick (tests move a
+ * clock and call it); `start()` runs ticks until `stop()`.
+ * @example
+ * const evaluator = new Evaluator({ store, clock, dataSourceFor, notifier: dispatcher, options: { publicUrl } });
+ * evaluator.start(); // at shutdown, before the dispatcher and the store: await evaluator.stop();
+ */
+export class Evaluator {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #dataSourceFor: EvaluatorDeps['dataSourceFor'];
+  readonly #notifier: EvaluatorDeps['notifier'];
+  readonly #options: EvaluatorOptions;
+  readonly #log: EvaluatorLog | undefined;
+  readonly #instanceId: string;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #started = false;
+  #stopped = false;
+  #lastTick = -Infinity;
+  #lastPrune = -Infinity;
+
+  constructor(deps: EvaluatorDeps) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#dataSourceFor = deps.dataSourceFor;
+    this.#notifier = deps.notifier;
+    this.#options = { ...DEFAULT_EVALUATOR_OPTIONS, ...deps.options };
+    this.#log = deps.log;
+    this.#instanceId = deps.instanceId ?? randomUUID();
+  }
+
+  /**
+   * One tick at `now`: every enabled policy evaluated once for the interval `now` falls in (a second
+   * run in the same interval skips them), and the events of the others ended.
+   */
+  async runOnce(now: number = this.#clock.now()): Promise<TickReport> {
+    // Instances claim a policy per interval boundary, not per instant: their clocks differ by a few
+    // milliseconds, and one boundary must be evaluated once.
+    const tick = Math.floor(now / this.#options.intervalMs) * this.#options.intervalMs;
+    const policies = await this.#enabledPolicies();
+    const endedByPolicy = await this.#endEventsOfInactivePolicies(policies, now);
+    const totals = {
+      policies: policies.length,
+      evaluated: 0,
+      skipped: 0,
+      failed: 0,
+      opened: 0,
+      resolved: 0,
+      messages: 0,
+      notifications: 0,
+      endedByPolicy,
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < policies.length) {
+        const policy = policies[next++]!;
+        const result = await this.#evaluatePolicy(policy, tick, now);
+        if (result.status === 'evaluated') {
+          totals.evaluated += 1;
+          totals.opened += result.report.opened;
+          totals.resolved += result.report.resolved;
+          totals.messages += result.report.messages;
+          totals.notifications += result.report.notifications;
+          if (result.report.notifications > 0) this.#notifier?.notify();
+        } else {
+          totals[result.status] += 1;
+        }
+        // A synchronous SQLite writer must not starve the dispatcher and the API of the event loop.
+        await yieldToEventLoop();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, policies.length) }, worker));
+    return totals;
+  }
+
+  /** Applies the retention: resolved events and finished notifications older than it are deleted. */
+  async prune(now: number = this.#clock.now()): Promise<{ events: number; notifications: number }> {
+    const before = now - this.#options.retentionMs;
+    const events = await this.#store.alertEvents.pruneResolved(before);
+    const notifications = await this.#store.notifications.pruneFinished(before);
+    await this.#store.policyEvaluations.deleteOrphans();
+    return { events, notifications };
+  }
+
+  async #enabledPolicies(): Promise<AlertPolicy[]> {
+    const policies: AlertPolicy[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.alertPolicies.list({ limit: 1000, cursor, enabled: true });
+      policies.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return policies;
+  }
+
+  /**
+   * Ends the open events and pending keys of policies that are no longer enabled — disabled or deleted
+   * since — without a message: nothing recovered, the policy was switched off.
+   */
+  async #endEventsOfInactivePolicies(enabled: readonly AlertPolicy[], now: number): Promise<number> {
+    const enabledIds = new Set(enabled.map((policy) => policy.id));
+    let ended = 0;
+    for (const policyId of await this.#store.alertEvents.policiesWithOpenState()) {
+      if (enabledIds.has(policyId)) continue;
+      const policy = await this.#store.alertPolicies.get(policyId);
+      if (policy?.enabled) continue; // enabled again since the list was read
+      ended += await this.#store.alertEvents.resolvePolicy(
+        policyId,
+        policy ? 'policy_disabled' : 'policy_deleted',
+        now,
+      );
+    }
+    return ended;
+  }
+
+  async #evaluatePolicy(policy: AlertPolicy, tick: number, now: number): Promise<PolicyResult> {
+    const store = this.#store;
+    const claimed = await store.policyEvaluations.claim(
+      policy.id,
+      tick,
+      this.#instanceId,
+      this.#clock.now(),
+      this.#options.leaseMs,
+    );
+    if (!claimed) return { status: 'skipped' };
+    try {
+      const fingerprint = watchFingerprint(policy);
+      const sorted = sortStoredState(await store.alertEvents.openStateOf(policy.id), fingerprint);
+      const source = await this.#dataSourceFor(policy);
+      const data = await withDeadline(
+        fetchPolicyWindows(source, policy, now),
+        this.#options.fetchTimeoutMs,
+        'the data source',
+      );
+      const evaluations = evaluateDimensions(
+        policy,
+        watchedData(policy, data),
+        knownDimensions(policy, sorted.followed),
+      );
+      const transitions = planTransitions({
+        followed: sorted.followed,
+        evaluations,
+        lifecycle: lifecyclePolicyOf(policy),
+        now,
+        mayNotify: isInsideEffectiveWindow(policy.notification.effective, now),
+      });
+      const report = await commitEvaluation(
+        store,
+        {
+          policy,
+          fingerprint,
+          now,
+          staleEvents: sorted.staleEvents,
+          staleKeys: sorted.staleKeys,
+          transitions,
+          leaseOwner: this.#instanceId,
+          committedAt: this.#clock.now(),
+        },
+        { publicUrl: this.#options.publicUrl, locale: this.#options.locale },
+      );
+      return { status: 'evaluated', report };
+    } catch (error) {
+      const details = { err: error, policyId: policy.id, policyName: policy.name };
+      if (error instanceof ConcurrentChangeError) this.#log?.warn(details, 'policy evaluation discarded');
+      else this.#log?.error(details, 'policy evaluation failed');
+      try {
+        await store.policyEvaluations.finish(policy.id, this.#instanceId, this.#clock.now(), {
+          ok: false,
+          error: messageOf(error),
+        });
+      } catch (recordError) {
+        this.#log?.error(
+          { err: recordError, policyId: policy.id },
+          'could not record the evaluation failure',
+        );
+      }
+      return { status: 'failed' };
+    }
+  }
+
+  /** Starts the loop: the first tick at the next interval boundary, then one per boundary. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#stopped = false;
+    this.#running = this.#prepare();
+  }
+
+  /** Stops the loop and waits for the tick in progress, so no commit is cut off. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    this.#started = false;
+  }
+
+  async #prepare(): Promise<void> {
+    try {
+      // The embedded SQLite store has one instance by design: leases a crashed run left are void now,
+      // where waiting them out would skip ticks. On PostgreSQL they may be another instance's.
+      if (this.#store.dialect === 'sqlite') await this.#store.policyEvaluations.releaseAll(this.#clock.now());
+    } catch (error) {
+      this.#log?.error({ err: error }, 'could not release the evaluation leases');
+    } finally {
+      this.#running = undefined;
+    }
+    if (!this.#stopped) this.#schedule();
+  }
+
+  #schedule(): void {
+    const interval = this.#options.intervalMs;
+    const now = this.#clock.now();
+    const due = Math.max(Math.floor(now / interval) * interval + interval, this.#lastTick + interval);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#running = this.#tick(due);
+    }, due - now);
+  }
+
+  async #tick(due: number): Promise<void> {
+    try {
+      // Timers may fire a little early; a tick never runs before its boundary, so windows are whole.
+      const now = this.#clock.now();
+      if (now >= due) {
+        this.#lastTick = due;
+        await this.runOnce(now);
+        if (now - this.#lastPrune >= this.#options.pruneEveryMs) {
+          this.#lastPrune = now;
+          await this.prune(now);
+        }
+      }
+    } catch (error) {
+      // A database hiccup must not end the loop; the next tick tries again.
+      this.#log?.error({ err: error }, 'evaluation tick failed');
+    } finally {
+      this.#running = undefined;
+    }
+    if (!this.#stopped) this.#schedule();
+  }
+}

@@ -1,0 +1,453 @@
+// Alert events and the evaluation state of their keys: the evaluator's named operations (open, mark
+// recovering or notified, resolve, pending and suppressed keys) and the users' (list, get, acknowledge,
+// close), plus the retention sweep. Writes that race a user's close or acknowledgement are guarded in
+// their WHERE clause and report whether they applied, so the caller can roll its transaction back.
+import { type Kysely, type Transaction, type UpdateObject } from 'kysely';
+import type { AlertEvent, AlertEventState, ResolveReason } from '../domain/alert-event.js';
+import type { Severity } from '../domain/alert-policy.js';
+import type { RuleResult } from '../domain/condition-evaluation.js';
+import type { PolicyKind } from '../domain/metric-types.js';
+import type { AlertEventsTable, AlertKeyStatesTable, Database } from './database.js';
+import { decodeCursor, toPage, type Page } from './paging.js';
+import type { StoreContext } from './store-context.js';
+
+/** What the evaluator knows of an event when it opens it. */
+export interface NewAlertEvent {
+  readonly policyId: string;
+  readonly policyName: string;
+  readonly policyKind: PolicyKind;
+  readonly severity: Severity;
+  readonly dimensionName: string | null;
+  readonly dimensionKey: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly noData: boolean;
+  readonly triggerValues: readonly RuleResult[];
+  readonly watchFingerprint: string;
+  readonly startedAt: number;
+  readonly lastEvaluatedAt: number;
+  readonly lastNotifiedAt: number | null;
+  readonly notifyCount: number;
+}
+
+/** A change to an open event at one evaluation: the recovery clock, a message sent, fresh values. */
+export interface OpenEventChange {
+  readonly falseSince: number | null;
+  readonly lastNotifiedAt: number | null;
+  readonly notifyCount: number;
+  readonly triggerValues: readonly RuleResult[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly lastEvaluatedAt: number;
+}
+
+export const KEY_PHASES = ['pending', 'suppressed'] as const;
+export type KeyPhase = (typeof KEY_PHASES)[number];
+
+/** The evaluation state of a key without an open event. */
+export interface AlertKeyState {
+  readonly policyId: string;
+  readonly dimensionKey: string | null;
+  readonly phase: KeyPhase;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly watchFingerprint: string;
+  /** Pending: holding evaluations in a row so far. */
+  readonly consecutiveHolds: number;
+  /** Pending: the first of them. Suppressed: when the user closed the event. */
+  readonly since: number;
+  readonly falseSince: number | null;
+  readonly noData: boolean;
+}
+
+export interface AlertEventListQuery {
+  /** 1 to 1000. */
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+  readonly state?: AlertEventState | undefined;
+  readonly policyId?: string | undefined;
+  readonly severity?: Severity | undefined;
+  /** Epoch ms: only events still firing at or after this instant (resolved at or after it, or open). */
+  readonly from?: number | undefined;
+  /** Epoch ms: only events that started before this instant. */
+  readonly to?: number | undefined;
+}
+
+/** What a user's acknowledge or close found. */
+export type UserActionResult =
+  | { readonly outcome: 'done'; readonly event: AlertEvent }
+  /** Nothing to change: already acknowledged, or already resolved; the event as it is. */
+  | { readonly outcome: 'unchanged'; readonly event: AlertEvent }
+  | { readonly outcome: 'not_found' };
+
+/** Dimension values are stored as text, '' for none: a unique index needs a value, not NULL. */
+export function storedKey(key: string | null): string {
+  return key ?? '';
+}
+
+function keyOf(stored: string): string | null {
+  return stored === '' ? null : stored;
+}
+
+function fromRow(row: AlertEventsTable): AlertEvent {
+  return {
+    id: row.id,
+    policyId: row.policy_id,
+    policyName: row.policy_name,
+    policyKind: row.policy_kind as PolicyKind,
+    severity: row.severity as Severity,
+    dimensionName: row.dimension_name,
+    dimensionKey: keyOf(row.dimension_key),
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    state: row.state as AlertEventState,
+    noData: row.no_data === 1,
+    triggerValues: JSON.parse(row.trigger_values) as RuleResult[],
+    watchFingerprint: row.watch_fingerprint,
+    startedAt: row.started_at,
+    resolvedAt: row.resolved_at,
+    resolveReason: row.resolve_reason as ResolveReason | null,
+    lastEvaluatedAt: row.last_evaluated_at,
+    lastNotifiedAt: row.last_notified_at,
+    notifyCount: row.notify_count,
+    falseSince: row.false_since,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    closedAt: row.closed_at,
+    closedBy: row.closed_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function keyStateFromRow(row: AlertKeyStatesTable): AlertKeyState {
+  return {
+    policyId: row.policy_id,
+    dimensionKey: keyOf(row.dimension_key),
+    phase: row.phase as KeyPhase,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    watchFingerprint: row.watch_fingerprint,
+    consecutiveHolds: row.consecutive_holds,
+    since: row.since,
+    falseSince: row.false_since,
+    noData: row.no_data === 1,
+  };
+}
+
+/** Rows touched per statement, well under either database's limit of bound parameters. */
+const CHUNK = 500;
+
+export class AlertEventStore {
+  readonly #ctx: StoreContext;
+
+  constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Runs `work` in a transaction, or in the caller's when the store is already bound to one. */
+  #inTransaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const db = this.#ctx.db;
+    return db.isTransaction
+      ? work(db)
+      : db.transaction().execute(function runInTransaction(trx: Transaction<Database>) {
+          return work(trx);
+        });
+  }
+
+  // ── the evaluator's operations ──────────────────────────────────────────────────────────────────
+
+  /** The policy's open events and its pending and suppressed keys: everything its evaluation continues. */
+  async openStateOf(
+    policyId: string,
+  ): Promise<{ readonly events: AlertEvent[]; readonly keys: AlertKeyState[] }> {
+    const db = this.#ctx.db;
+    const events = await db
+      .selectFrom('alert_events')
+      .selectAll()
+      .where('policy_id', '=', policyId)
+      .where('state', '=', 'firing')
+      .execute();
+    const keys = await db
+      .selectFrom('alert_key_states')
+      .selectAll()
+      .where('policy_id', '=', policyId)
+      .execute();
+    return { events: events.map(fromRow), keys: keys.map(keyStateFromRow) };
+  }
+
+  /** Opens events as firing; call inside the evaluation's transaction. */
+  async open(events: readonly NewAlertEvent[]): Promise<AlertEvent[]> {
+    const now = this.#ctx.now();
+    const rows: AlertEventsTable[] = events.map((event) => ({
+      id: this.#ctx.newId(),
+      policy_id: event.policyId,
+      policy_name: event.policyName,
+      policy_kind: event.policyKind,
+      severity: event.severity,
+      dimension_name: event.dimensionName,
+      dimension_key: storedKey(event.dimensionKey),
+      labels: JSON.stringify(event.labels),
+      state: 'firing',
+      no_data: event.noData ? 1 : 0,
+      trigger_values: JSON.stringify(event.triggerValues),
+      watch_fingerprint: event.watchFingerprint,
+      started_at: event.startedAt,
+      resolved_at: null,
+      resolve_reason: null,
+      last_evaluated_at: event.lastEvaluatedAt,
+      last_notified_at: event.lastNotifiedAt,
+      notify_count: event.notifyCount,
+      false_since: null,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      closed_at: null,
+      closed_by: null,
+      created_at: now,
+      updated_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.#ctx.db
+        .insertInto('alert_events')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    }
+    return rows.map(fromRow);
+  }
+
+  /**
+   * Records an evaluation's change to an open event. Returns false when the event is no longer open
+   * (a user closed it meanwhile) or, with `unacknowledged`, when a user acknowledged it meanwhile — then
+   * a firing message must not go out, and the caller rolls back.
+   */
+  async changeOpen(id: string, change: OpenEventChange, unacknowledged: boolean): Promise<boolean> {
+    let update = this.#ctx.db
+      .updateTable('alert_events')
+      .set({
+        false_since: change.falseSince,
+        last_notified_at: change.lastNotifiedAt,
+        notify_count: change.notifyCount,
+        trigger_values: JSON.stringify(change.triggerValues),
+        labels: JSON.stringify(change.labels),
+        last_evaluated_at: change.lastEvaluatedAt,
+        updated_at: this.#ctx.now(),
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'firing');
+    if (unacknowledged) update = update.where('acknowledged_at', 'is', null);
+    const result = await update.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Marks every open event of the policy evaluated at `at` (the events nothing else changed). */
+  async touchOpen(policyId: string, at: number): Promise<void> {
+    await this.#ctx.db
+      .updateTable('alert_events')
+      .set({ last_evaluated_at: at })
+      .where('policy_id', '=', policyId)
+      .where('state', '=', 'firing')
+      .execute();
+  }
+
+  /**
+   * Resolves an open event for `reason` at `at`, with the values that resolved it when given. Returns
+   * false when it was no longer open.
+   */
+  async resolve(
+    id: string,
+    reason: ResolveReason,
+    at: number,
+    triggerValues?: readonly RuleResult[],
+  ): Promise<boolean> {
+    const values: UpdateObject<Database, 'alert_events'> = {
+      state: 'resolved',
+      resolved_at: at,
+      resolve_reason: reason,
+      last_evaluated_at: at,
+      updated_at: this.#ctx.now(),
+    };
+    if (triggerValues) values.trigger_values = JSON.stringify(triggerValues);
+    const result = await this.#ctx.db
+      .updateTable('alert_events')
+      .set(values)
+      .where('id', '=', id)
+      .where('state', '=', 'firing')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Ends everything open of a policy — its firing events and its pending and suppressed keys — for
+   * `reason` (the policy was disabled or deleted). Returns how many events it resolved.
+   */
+  async resolvePolicy(policyId: string, reason: ResolveReason, at: number): Promise<number> {
+    return this.#inTransaction(async (db) => {
+      const result = await db
+        .updateTable('alert_events')
+        .set({ state: 'resolved', resolved_at: at, resolve_reason: reason, updated_at: this.#ctx.now() })
+        .where('policy_id', '=', policyId)
+        .where('state', '=', 'firing')
+        .executeTakeFirst();
+      await db.deleteFrom('alert_key_states').where('policy_id', '=', policyId).execute();
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  /** The ids of policies with an open event or a pending or suppressed key. */
+  async policiesWithOpenState(): Promise<string[]> {
+    const db = this.#ctx.db;
+    const fromEvents = await db
+      .selectFrom('alert_events')
+      .select('policy_id')
+      .distinct()
+      .where('state', '=', 'firing')
+      .execute();
+    const fromKeys = await db.selectFrom('alert_key_states').select('policy_id').distinct().execute();
+    return [...new Set([...fromEvents, ...fromKeys].map((row) => row.policy_id))];
+  }
+
+  /** Creates or replaces the state of a key without an open event. */
+  async putKeyState(state: AlertKeyState): Promise<void> {
+    const row: AlertKeyStatesTable = {
+      policy_id: state.policyId,
+      dimension_key: storedKey(state.dimensionKey),
+      phase: state.phase,
+      labels: JSON.stringify(state.labels),
+      watch_fingerprint: state.watchFingerprint,
+      consecutive_holds: state.consecutiveHolds,
+      since: state.since,
+      false_since: state.falseSince,
+      no_data: state.noData ? 1 : 0,
+      updated_at: this.#ctx.now(),
+    };
+    const { policy_id: _p, dimension_key: _k, ...changes } = row;
+    await this.#ctx.db
+      .insertInto('alert_key_states')
+      .values(row)
+      .onConflict((oc) => oc.columns(['policy_id', 'dimension_key']).doUpdateSet(changes))
+      .execute();
+  }
+
+  async deleteKeyState(policyId: string, dimensionKey: string | null): Promise<void> {
+    await this.#ctx.db
+      .deleteFrom('alert_key_states')
+      .where('policy_id', '=', policyId)
+      .where('dimension_key', '=', storedKey(dimensionKey))
+      .execute();
+  }
+
+  // ── the users' operations ───────────────────────────────────────────────────────────────────────
+
+  async get(id: string): Promise<AlertEvent | undefined> {
+    const row = await this.#ctx.db
+      .selectFrom('alert_events')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** Events newest first, filtered, paged by the last id seen. */
+  async list(query: AlertEventListQuery): Promise<Page<AlertEvent>> {
+    let select = this.#ctx.db
+      .selectFrom('alert_events')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
+    const before = query.cursor ? decodeCursor(query.cursor) : null;
+    if (before) select = select.where('id', '<', before);
+    if (query.state) select = select.where('state', '=', query.state);
+    if (query.policyId) select = select.where('policy_id', '=', query.policyId);
+    if (query.severity) select = select.where('severity', '=', query.severity);
+    if (query.to !== undefined) select = select.where('started_at', '<', query.to);
+    const from = query.from;
+    if (from !== undefined) {
+      select = select.where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', from)]));
+    }
+    return toPage(await select.execute(), query.limit, fromRow);
+  }
+
+  /**
+   * A user acknowledges the event: no more firing messages for it. The first acknowledgement is kept;
+   * acknowledging again changes nothing.
+   */
+  async acknowledge(id: string, by: string, at: number): Promise<UserActionResult> {
+    const row = await this.#ctx.db
+      .updateTable('alert_events')
+      .set({ acknowledged_at: at, acknowledged_by: by, updated_at: this.#ctx.now() })
+      .where('id', '=', id)
+      .where('acknowledged_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { outcome: 'done', event: fromRow(row) };
+    const event = await this.get(id);
+    return event ? { outcome: 'unchanged', event } : { outcome: 'not_found' };
+  }
+
+  /**
+   * A user closes a firing event: it resolves now with reason `closed`, and its key is suppressed —
+   * nothing new opens for it until its rules stop holding. A resolved event is left as it is.
+   */
+  async close(id: string, by: string, at: number): Promise<UserActionResult> {
+    return this.#inTransaction(async (db) => {
+      const row = await db
+        .updateTable('alert_events')
+        .set({
+          state: 'resolved',
+          resolved_at: at,
+          resolve_reason: 'closed',
+          closed_at: at,
+          closed_by: by,
+          updated_at: this.#ctx.now(),
+        })
+        .where('id', '=', id)
+        .where('state', '=', 'firing')
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) {
+        const existing = await db
+          .selectFrom('alert_events')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return existing ? { outcome: 'unchanged', event: fromRow(existing) } : { outcome: 'not_found' };
+      }
+      const suppressed: AlertKeyStatesTable = {
+        policy_id: row.policy_id,
+        dimension_key: row.dimension_key,
+        phase: 'suppressed',
+        labels: row.labels,
+        watch_fingerprint: row.watch_fingerprint,
+        consecutive_holds: 0,
+        since: at,
+        false_since: null,
+        no_data: row.no_data,
+        updated_at: this.#ctx.now(),
+      };
+      const { policy_id: _p, dimension_key: _k, ...changes } = suppressed;
+      await db
+        .insertInto('alert_key_states')
+        .values(suppressed)
+        .onConflict((oc) => oc.columns(['policy_id', 'dimension_key']).doUpdateSet(changes))
+        .execute();
+      return { outcome: 'done', event: fromRow(row) };
+    });
+  }
+
+  /** Deletes events resolved before `before` (the retention); returns how many. */
+  async pruneResolved(before: number): Promise<number> {
+    const result = await this.#ctx.db
+      .deleteFrom('alert_events')
+      .where('state', '=', 'resolved')
+      .where('resolved_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** How many events are in each state (for tests, metrics and the console). */
+  async countByState(): Promise<Record<AlertEventState, number>> {
+    const rows = await this.#ctx.db
+      .selectFrom('alert_events')
+      .select(['state', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .groupBy('state')
+      .execute();
+    const counts = { firing: 0, resolved: 0 };
+    for (const row of rows) counts[row.state as AlertEventState] = Number(row.count);
+    return counts;
+  }
+}
