@@ -13,8 +13,11 @@ export interface TestService {
   readonly database: TestDatabase;
   /** `fetch` against the service with the admin token and JSON encoding. */
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiAnswer>;
-  /** Stops the service and starts it again on the same database and data directory. */
-  restart(): Promise<void>;
+  /**
+   * Stops the service and starts it again on the same database and data directory; on the same port when
+   * asked (for senders configured with the address, such as an OpenTelemetry exporter).
+   */
+  restart(samePort?: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,10 +63,12 @@ export async function startTestService(
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
-    async restart() {
-      const port = Number(new URL(server.url).port);
+    async restart(samePort = false) {
+      const port = samePort ? Number(new URL(server.url).port) : config.port;
       await server.close();
-      // The same port: senders configured with the address (an OpenTelemetry exporter) keep sending.
+      // Lets fetch see its pooled connections to the old server closed before anything is sent again.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A new port by default: fetch's pooled connections to the old server cannot be reused by mistake.
       server = await startServer({ ...config, port }, options);
     },
     async stop() {

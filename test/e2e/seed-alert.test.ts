@@ -162,7 +162,7 @@ describe('the seed: JVM FullGC doubled vs an hour ago, per host, to a DingTalk g
 
     // A restart in between: the events stay firing and nothing is sent again.
     await reportMinute(startMinute, (host) => (DOUBLED.has(host) ? HIGH_RATE : NORMAL_RATE));
-    await service.restart();
+    await service.restart(true);
     await service.server.evaluator.stop();
     await evaluateAt(startMinute + MINUTE + 30_000);
     expect(await messagesAfterSending(1)).toHaveLength(1);
