@@ -11,6 +11,7 @@ import { addDatasourceCommands } from './commands/datasources.js';
 import { addEventCommands } from './commands/events.js';
 import { addExportCommand } from './commands/export.js';
 import { addGroupCommands } from './commands/groups.js';
+import { addMetricCommands } from './commands/metrics.js';
 import { addNotificationCommands } from './commands/notifications.js';
 import { addPolicyCommands } from './commands/policies.js';
 import { addSandboxCommand } from './commands/sandbox.js';
@@ -102,6 +103,7 @@ export function buildProgram(io: CliIo): Command {
   addDatasourceCommands(program, io);
   addTokenCommands(program, io);
   addNotificationCommands(program, io);
+  addMetricCommands(program, io);
   addEventCommands(program, io);
   addExportCommand(program, io);
   addApplyCommand(program, io);
