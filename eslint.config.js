@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts', 'test/summary-reporter.ts'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'test/summary-reporter.ts', 'console/vite.config.ts'],
     rules: { 'no-restricted-exports': 'off' },
   },
 );

@@ -13,6 +13,7 @@ import { registerAlertEventRoutes } from './alert-events/routes.js';
 import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
 import { registerApiTokenRoutes } from './api-tokens/routes.js';
 import { registerAuth } from './auth.js';
+import { registerConsoleRoutes } from './console/routes.js';
 import { registerContactGroupRoutes } from './contact-groups/routes.js';
 import { registerContactRoutes } from './contacts/routes.js';
 import { registerDatasourceRoutes } from './datasources/routes.js';
@@ -105,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       defaultTemporality,
     });
   }
+
+  registerConsoleRoutes(app);
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, () =>
     app.swagger(),

@@ -1,0 +1,21 @@
+// The console's build: one hashed bundle set in dist/console, which the service serves at `/`
+// (src/api/console/routes.ts). No CDN: every asset is emitted here.
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
+    emptyOutDir: true,
+    // antd is one large chunk by nature; the console is served from the same host, not over a slow CDN.
+    chunkSizeWarningLimit: 2000,
+  },
+  server: {
+    // `npx vite console` during development talks to a Tocsin on the default port.
+    proxy: { '/api': 'http://127.0.0.1:9700' },
+  },
+});
