@@ -6,12 +6,16 @@ import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../../errors.js';
 
 /**
  * dist/console seen from this file: both src/api/console/ (tsx, tests) and dist/api/console/ (npm start)
  * are three levels below the repository root.
  */
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+
+/** fastify's default maxParamLength, which the API's routes keep. */
+const MAX_PARAM_LENGTH = 100;
 
 /** Prefixes that are never console routes: an unknown path under them is the API's own 404. */
 const NOT_CONSOLE = ['/api', '/v1', '/metrics', '/healthz', '/readyz', '/rum.js'] as const;
@@ -98,7 +102,14 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
     } catch {
       return reply.callNotFound();
     }
-    if (!isConsolePath(path)) return reply.callNotFound();
+    if (!isConsolePath(path)) {
+      // This wildcard matches what the router would otherwise refuse on its own: a path parameter longer
+      // than it takes (fastify's maxParamLength) is a bad id, not a missing page.
+      if (path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+        throw new AppError('invalid_request', 'a path parameter is too long: ids are at most 64 characters');
+      }
+      return reply.callNotFound();
+    }
     const file = resolve(root, `.${path}`);
     const inside = file.startsWith(root + sep);
     if (inside && extname(file) !== '') {
