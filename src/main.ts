@@ -10,6 +10,7 @@ import { ensureAdminToken } from './api/api-tokens/bootstrap.js';
 import { generateToken, hashToken } from './api/auth.js';
 import { buildApp } from './api/app.js';
 import type { ServerConfig } from './config.js';
+import type { AlertPolicy } from './domain/alert-policy.js';
 import type { IngestSeries } from './domain/metric-series.js';
 import { builtinDataSource } from './datasources/builtin.js';
 import { prometheusDataSource } from './datasources/prometheus.js';
@@ -21,6 +22,7 @@ import { openMetricStore } from './metrics/store/open-metric-store.js';
 import { channelSenders } from './notify/channel-senders.js';
 import { createEmailTransport } from './notify/channels/email/index.js';
 import { Dispatcher, type ChannelSenders } from './notify/dispatcher.js';
+import { SelfMetrics } from './self-metrics.js';
 import { SecretBox } from './store/secret-box.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -172,21 +174,13 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     if (store.dialect === 'sqlite') await store.notifications.releaseInFlight(clock.now());
     // One pooled SMTP transport for the whole service: the dispatcher and the contact test share it.
     const emailTransport = createEmailTransport(config.smtp);
-    const app = await buildApp({
-      config,
-      store,
-      clock,
-      log,
-      emailTransport,
-      metricStore,
-      ingestSeries: seriesIngest(metricStore, log),
-      ingestBodyLimitBytes: config.metrics.bodyLimitBytes,
-    });
-    const address = await app.listen({ host: config.host, port: config.port });
+    // One registry for /metrics, fed by the API, the evaluator and the dispatcher.
+    const selfMetrics = new SelfMetrics({ store, metricStore });
     const dispatcher = new Dispatcher({
       store,
       clock,
       log,
+      onRecorded: selfMetrics.recordDelivery,
       senders: {
         ...channelSenders({
           clock,
@@ -203,15 +197,32 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
         leaseMs: Math.max(60_000, 4 * config.delivery.timeoutMs),
       },
     });
-    dispatcher.start();
+    // Where a policy's numbers come from, for the evaluator and the preview alike.
     const builtin = builtinDataSource(metricStore);
     const prometheus = prometheusDataSource({ lookup: (id) => store.datasources.get(id) });
+    const dataSourceFor = (policy: AlertPolicy) => (policy.kind === 'prometheus' ? prometheus : builtin);
+    const app = await buildApp({
+      config,
+      store,
+      clock,
+      log,
+      emailTransport,
+      metricStore,
+      ingestSeries: seriesIngest(metricStore, log),
+      ingestBodyLimitBytes: config.metrics.bodyLimitBytes,
+      selfMetrics,
+      policyDataSource: dataSourceFor,
+      notifier: dispatcher,
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    dispatcher.start();
     const evaluator = new Evaluator({
       store,
       clock,
       log,
-      dataSourceFor: (policy) => (policy.kind === 'prometheus' ? prometheus : builtin),
+      dataSourceFor,
       notifier: dispatcher,
+      onTick: selfMetrics.recordTick,
       options: {
         intervalMs: config.evaluationIntervalMs,
         publicUrl: config.publicUrl,

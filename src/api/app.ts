@@ -4,13 +4,18 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config.js';
+import type { PolicyDataSource } from '../datasources/policy-data.js';
+import type { AlertPolicy } from '../domain/alert-policy.js';
 import type { Clock } from '../domain/clock.js';
 import { defaultTemporality } from '../metrics/catalog/index.js';
-import type { MetricStore } from '../metrics/store/metric-store.js';
+import type { MetricStore, Rejection } from '../metrics/store/metric-store.js';
 import type { EmailTransport } from '../notify/channels/email/index.js';
+import { SelfMetrics } from '../self-metrics.js';
 import type { Store } from '../store/store.js';
 import { registerAlertEventRoutes } from './alert-events/routes.js';
 import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
+import { registerAlertmanagerRouteRoutes } from './alertmanager-routes/routes.js';
+import { registerAlertmanagerRoutes } from './alertmanager/routes.js';
 import { registerApiTokenRoutes } from './api-tokens/routes.js';
 import { registerAuth } from './auth.js';
 import { registerConsoleRoutes } from './console/routes.js';
@@ -33,6 +38,11 @@ export interface AppDeps {
   readonly emailTransport?: EmailTransport | null;
   /** The built-in metric store; without it the /api/v1/metrics routes are not served. */
   readonly metricStore?: MetricStore;
+  /**
+   * Where a policy's numbers come from (the built-in store, or its Prometheus data source), as for the
+   * evaluator; without it `POST /api/v1/alert-policies:preview` and `/{id}:preview` are not served.
+   */
+  readonly policyDataSource?: (policy: AlertPolicy) => PolicyDataSource;
   /** Omit for a silent app (tests). */
   readonly log?: FastifyBaseLogger;
   /**
@@ -42,6 +52,10 @@ export interface AppDeps {
   readonly ingestSeries?: SeriesIngest;
   /** Largest metrics body as sent (TOCSIN_INGEST_BODY_LIMIT); default 16 MiB. */
   readonly ingestBodyLimitBytes?: number;
+  /** The registry /metrics serves, shared with the evaluator and dispatcher; one of the app's own if omitted. */
+  readonly selfMetrics?: SelfMetrics;
+  /** Woken when a request enqueued notifications (the dispatcher); without it they wait for its next cycle. */
+  readonly notifier?: { notify(): void };
 }
 
 const DEFAULT_INGEST_BODY_LIMIT = 16 * 1024 * 1024;
@@ -82,8 +96,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  const selfMetrics =
+    deps.selfMetrics ?? new SelfMetrics({ store: deps.store, metricStore: deps.metricStore });
   registerAuth(app, deps.store);
-  registerHealthRoutes(app, deps.store);
+  registerHealthRoutes(app, deps.store, selfMetrics);
   registerContactRoutes(app, deps.store, {
     allowedWebhookOrigins: deps.config.allowedWebhookOrigins,
     publicUrl: deps.config.publicUrl,
@@ -91,16 +107,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     emailTransport: deps.emailTransport ?? null,
   });
   registerContactGroupRoutes(app, deps.store);
-  registerAlertPolicyRoutes(app, deps.store, { publicUrl: deps.config.publicUrl, clock: deps.clock });
+  registerAlertPolicyRoutes(app, deps.store, {
+    publicUrl: deps.config.publicUrl,
+    clock: deps.clock,
+    dataSourceFor: deps.policyDataSource,
+  });
   registerDatasourceRoutes(app, deps.store, { clock: deps.clock });
   registerApiTokenRoutes(app, deps.store);
   registerNotificationRoutes(app, deps.store);
   registerAlertEventRoutes(app, deps.store, { clock: deps.clock });
+  registerAlertmanagerRouteRoutes(app, deps.store, { clock: deps.clock });
+  registerAlertmanagerRoutes(app, deps.store, {
+    clock: deps.clock,
+    publicUrl: deps.config.publicUrl,
+    notifier: deps.notifier,
+    bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
+  });
   if (deps.metricStore) registerMetricRoutes(app, { metricStore: deps.metricStore });
   if (deps.ingestSeries) {
-    registerRumRoutes(app, { ingest: deps.ingestSeries, clock: deps.clock });
+    const ingestSeries = deps.ingestSeries;
+    registerRumRoutes(app, {
+      ingest: function ingestBeacon(series) {
+        const result = ingestSeries(series);
+        selfMetrics.recordIngest('rum', result.acceptedPoints, result.rejections as readonly Rejection[]);
+        return result;
+      },
+      clock: deps.clock,
+    });
     registerIngestRoutes(app, {
-      ingest: deps.ingestSeries,
+      ingest: ingestSeries,
+      observe: selfMetrics.recordIngest,
       clock: deps.clock,
       bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
       defaultTemporality,

@@ -1,6 +1,7 @@
 // What `apply` will do, decided without touching the server: for each object of the document, in the
-// order datasources → contacts → groups → policies, create it, update it (with the fields that differ),
-// or leave it; and the lines that report it (`+ contact ops`, `~ alert-policy "X": a: 1 → 2`, `= …`).
+// order datasources → contacts → groups → policies → Alertmanager routes, create it, update it (with the
+// fields that differ), or leave it; and the lines that report it (`+ contact ops`,
+// `~ alert-policy "X": a: 1 → 2`, `= …`).
 import {
   maskFileObject,
   normalizeFileObject,

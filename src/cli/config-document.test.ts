@@ -2,10 +2,12 @@
 // server stores and presents (checked against the server's own schemas and presenters).
 import { describe, expect, it } from 'vitest';
 import { presentAlertPolicy } from '../api/alert-policies/present.js';
+import { presentAlertmanagerRoute } from '../api/alertmanager-routes/present.js';
 import { presentContactGroup } from '../api/contact-groups/present.js';
 import { presentContact } from '../api/contacts/present.js';
 import { presentDatasource } from '../api/datasources/present.js';
 import { alertPolicyInputSchema } from '../domain/alert-policy.js';
+import { alertmanagerRouteInputSchema } from '../domain/alertmanager-route.js';
 import { contactGroupInputSchema } from '../domain/contact-group.js';
 import { contactInputSchema } from '../domain/contact.js';
 import { datasourceInputSchema } from '../domain/datasource.js';
@@ -135,6 +137,22 @@ describe('normalizeFileObject agrees with the server', () => {
       },
     },
   ];
+  it('fills a minimal Alertmanager route with the defaults the server stores, groups by name', () => {
+    const file = {
+      name: 'ops',
+      matchers: ['team="ops"'],
+      contactGroups: ['ops'],
+      channels: ['dingtalk'],
+    };
+    const server = asServer(
+      presentAlertmanagerRoute,
+      alertmanagerRouteInputSchema.parse(toApiBody('alertmanager-route', file, idOf)),
+    );
+    expect(fromServerObject('alertmanager-route', server, nameOf)).toEqual(
+      normalizeFileObject('alertmanager-route', file),
+    );
+  });
+
   for (const { kind, file } of policies) {
     it(`fills a minimal ${kind} policy with the defaults the server stores`, () => {
       const server = asServer(
@@ -162,6 +180,7 @@ describe('parseConfigDocument', () => {
       contacts: [{ name: 'ops', email: 'ops@example.com' }],
       contactGroups: [],
       alertPolicies: [],
+      alertmanagerRoutes: [],
     });
   });
 
@@ -179,7 +198,7 @@ describe('parseConfigDocument', () => {
     ).toThrow(
       [
         'f.yaml is not a valid Tocsin configuration:',
-        '  unknown top-level key "policies" (the keys are datasources, contacts, contactGroups, alertPolicies)',
+        '  unknown top-level key "policies" (the keys are datasources, contacts, contactGroups, alertPolicies, alertmanagerRoutes)',
         '  contacts[0].name: every object needs a name; names identify objects',
         '  contacts[2].name: "a" appears twice in contacts',
         '  contactGroups[0].contactIds: refer by name instead: contacts: [name, …]',

@@ -1,5 +1,5 @@
 // The configuration document of `export` and `apply`: top-level `datasources`, `contacts`, `contactGroups`,
-// `alertPolicies`; objects identified by name and referring to each other by name, never by id. This module
+// `alertPolicies`, `alertmanagerRoutes`; objects identified by name and referring to each other by name, never by id. This module
 // converts between that file form and the API's objects, and fills the server's defaults so a hand-written
 // file and the server's copy compare equal. Pure: no I/O.
 import { CliError } from './cli-error.js';
@@ -33,6 +33,7 @@ const ID_REFERENCES: readonly { section: DocumentSection; path: readonly string[
     path: ['notification', 'contactGroupIds'],
     useInstead: 'notification.contactGroups: [name, …]',
   },
+  { section: 'alertmanagerRoutes', path: ['contactGroupIds'], useInstead: 'contactGroups: [name, …]' },
 ];
 
 function withoutServerFields(value: JsonObject): JsonObject {
@@ -48,7 +49,7 @@ function valueAt(value: JsonValue | undefined, path: readonly string[]): JsonVal
 }
 
 /**
- * Checks the shape of a parsed document: only the four known sections, each a list of objects with a
+ * Checks the shape of a parsed document: only the known sections, each a list of objects with a
  * unique name, references by name. Server-owned fields (id, createdAt, updatedAt) are dropped.
  * @example parseConfigDocument({ contacts: [{ name: 'ops', email: 'ops@example.com' }] }, 'ops.yaml')
  */
@@ -252,11 +253,42 @@ function shapeAlertPolicy(value: JsonObject): JsonObject {
   });
 }
 
+/** A route's default severity mapping (domain/alertmanager-route.ts DEFAULT_SEVERITY_MAPPING). */
+const DEFAULT_ROUTE_SEVERITY = {
+  label: 'severity',
+  values: { critical: 'P1', warning: 'P2', info: 'P4' },
+  default: 'P3',
+};
+
+function shapeAlertmanagerRoute(value: JsonObject): JsonObject {
+  return shapeObject(value, {
+    name: { trim: true },
+    description: { fallback: null },
+    matchers: { fallback: [] },
+    contactGroups: {},
+    channels: {},
+    severity: {
+      fallback: DEFAULT_ROUTE_SEVERITY,
+      shape: (severity) =>
+        shapeObject(severity, {
+          label: { fallback: DEFAULT_ROUTE_SEVERITY.label },
+          values: { fallback: DEFAULT_ROUTE_SEVERITY.values },
+          default: { fallback: DEFAULT_ROUTE_SEVERITY.default },
+        }),
+    },
+    continue: { fallback: false },
+    order: { fallback: 0 },
+    silenceMinutes: { fallback: 1440 },
+    timeZone: { fallback: 'Asia/Shanghai' },
+  });
+}
+
 const SHAPERS: Record<ResourceKind, (value: JsonObject) => JsonObject> = {
   datasource: shapeDatasource,
   contact: shapeContact,
   'contact-group': shapeContactGroup,
   'alert-policy': shapeAlertPolicy,
+  'alertmanager-route': shapeAlertmanagerRoute,
 };
 
 /** The object as the server would store it: defaults filled, known fields in the API's order. */
@@ -289,6 +321,11 @@ export function fromServerObject(kind: ResourceKind, server: ServerObject, nameO
   if (kind === 'contact-group') {
     value = renameField(value, 'contactIds', 'contacts', (ids) => mapList(ids, name('contact')));
   }
+  if (kind === 'alertmanager-route') {
+    value = renameField(value, 'contactGroupIds', 'contactGroups', (ids) =>
+      mapList(ids, name('contact-group')),
+    );
+  }
   if (kind === 'alert-policy') {
     value = renameField(value, 'datasourceId', 'datasource', (id) =>
       typeof id === 'string' ? name('datasource')(id) : id,
@@ -319,6 +356,13 @@ export function referencesOf(
       field: `contacts[${i}]`,
     }));
   }
+  if (kind === 'alertmanager-route') {
+    return strings(value.contactGroups).map((key, i) => ({
+      kind: 'contact-group' as const,
+      key,
+      field: `contactGroups[${i}]`,
+    }));
+  }
   if (kind === 'alert-policy') {
     const groups = strings(valueAt(value, ['notification', 'contactGroups'])).map((key, i) => ({
       kind: 'contact-group' as const,
@@ -340,6 +384,11 @@ export function toApiBody(kind: ResourceKind, value: JsonObject, idOf: Lookup): 
   let body = withoutServerFields(value);
   if (kind === 'contact-group') {
     body = renameField(body, 'contacts', 'contactIds', (names) => mapList(names, id('contact')));
+  }
+  if (kind === 'alertmanager-route') {
+    body = renameField(body, 'contactGroups', 'contactGroupIds', (names) =>
+      mapList(names, id('contact-group')),
+    );
   }
   if (kind === 'alert-policy') {
     body = renameField(body, 'datasource', 'datasourceId', (name) =>
@@ -408,7 +457,7 @@ export function compactValue(value: JsonValue): JsonValue {
 
 /** An empty document, to fill section by section. */
 export function emptyDocument(): Record<DocumentSection, FileObject[]> {
-  return { datasources: [], contacts: [], contactGroups: [], alertPolicies: [] };
+  return { datasources: [], contacts: [], contactGroups: [], alertPolicies: [], alertmanagerRoutes: [] };
 }
 
 /** The section of the document that lists objects of `kind`. */

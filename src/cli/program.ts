@@ -5,6 +5,7 @@ import { ConfigError, loadServerConfig, type Environment } from '../config.js';
 import { startServer } from '../main.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 import { addAdminTokenCommand } from './commands/admin-token.js';
+import { addAlertmanagerRouteCommands } from './commands/alertmanager-routes.js';
 import { addApplyCommand } from './commands/apply.js';
 import { addContactCommands } from './commands/contacts.js';
 import { addDatasourceCommands } from './commands/datasources.js';
@@ -100,6 +101,7 @@ export function buildProgram(io: CliIo): Command {
   addContactCommands(program, io);
   addGroupCommands(program, io);
   addPolicyCommands(program, io);
+  addAlertmanagerRouteCommands(program, io);
   addDatasourceCommands(program, io);
   addTokenCommands(program, io);
   addNotificationCommands(program, io);

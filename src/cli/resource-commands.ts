@@ -40,11 +40,12 @@ function addOutputOption(command: Command, fallback: string): Command {
 
 /**
  * Lays `patch` over `current` field by field (top level). A patch that names references by name
- * (`contacts`, `datasource`) replaces the id form the server returned.
+ * (`contacts`, `contactGroups`, `datasource`) replaces the id form the server returned.
  */
 export function mergeObject(current: JsonObject, patch: JsonObject): JsonObject {
   const merged: Record<string, unknown> = { ...current, ...patch };
   if ('contacts' in patch) delete merged.contactIds;
+  if ('contactGroups' in patch) delete merged.contactGroupIds;
   if ('datasource' in patch) delete merged.datasourceId;
   return merged as JsonObject;
 }

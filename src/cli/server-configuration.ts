@@ -23,7 +23,7 @@ export interface ServerConfiguration {
   readonly ids: ObjectIds;
 }
 
-/** Lists every data source, contact, group and policy, and converts them to document form. */
+/** Lists every object of every kind (RESOURCE_KINDS), and converts them to document form. */
 export async function readServerConfiguration(client: ApiClient): Promise<ServerConfiguration> {
   const lists = new Map<ResourceKind, ServerObject[]>();
   for (const kind of RESOURCE_KINDS) lists.set(kind, await client.listAll(RESOURCE_KIND_INFO[kind].path));

@@ -8,6 +8,29 @@ export const ALERT_EVENT_STATES = ['firing', 'resolved'] as const;
 export type AlertEventState = (typeof ALERT_EVENT_STATES)[number];
 
 /**
+ * Where an event comes from: a policy the evaluator evaluates, or an alert an Alertmanager sent to the
+ * bridge (`POST /api/v1/alertmanager`, docs/alertmanager.md).
+ */
+export const ALERT_EVENT_SOURCES = ['policy', 'alertmanager'] as const;
+export type AlertEventSource = (typeof ALERT_EVENT_SOURCES)[number];
+
+/** What an Alertmanager event keeps of its alert and of the route that took it. */
+export interface AlertmanagerEventDetails {
+  readonly routeId: string;
+  /** The route's name when the event opened. */
+  readonly routeName: string;
+  /** Alertmanager's fingerprint of the alert's labels: with the route, the event's key. */
+  readonly fingerprint: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The rule's page in Prometheus (or whatever generated the alert); '' when none was sent. */
+  readonly generatorURL: string;
+  readonly receiver: string;
+  readonly groupKey: string;
+  /** The Alertmanager's own address. */
+  readonly externalURL: string;
+}
+
+/**
  * Why an event resolved: its rules stopped holding (`recovered`), data went missing under noDataAction
  * `resolve` (`no_data`), a user closed it, or the policy was changed to watch something else, disabled
  * or deleted. Only `recovered` and `no_data` send a recovery message (docs/alert-events.md).
@@ -27,14 +50,22 @@ export const DEFAULT_EVENT_RETENTION_DAYS = 90;
 
 export interface AlertEvent {
   readonly id: string;
+  readonly source: AlertEventSource;
+  /** The policy's id; for an Alertmanager event, the route's (with the fingerprint, its key). */
   readonly policyId: string;
-  /** The policy's name, kind and severity when the event opened. */
+  /**
+   * The policy's name, kind and severity when the event opened. An Alertmanager event has its alert's
+   * `alertname` for a name, no kind, and the severity its route mapped from the labels.
+   */
   readonly policyName: string;
-  readonly policyKind: PolicyKind;
+  readonly policyKind: PolicyKind | null;
   readonly severity: Severity;
   /** The label the policy splits by (e.g. `host`); null for dimension mode none. */
   readonly dimensionName: string | null;
-  /** The dimension value (e.g. `10.0.0.7`); null for dimension mode none. */
+  /**
+   * The dimension value (e.g. `10.0.0.7`); null for dimension mode none. For an Alertmanager event, the
+   * alert's fingerprint (its labels are in `labels`).
+   */
   readonly dimensionKey: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly state: AlertEventState;
@@ -60,6 +91,8 @@ export interface AlertEvent {
   readonly acknowledgedBy: string | null;
   readonly closedAt: number | null;
   readonly closedBy: string | null;
+  /** The alert and route of an Alertmanager event; null for a policy's. */
+  readonly alertmanager: AlertmanagerEventDetails | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

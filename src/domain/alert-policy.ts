@@ -44,7 +44,8 @@ export const DEFAULT_NO_DATA_ACTION: NoDataAction = 'keep';
 
 const clockTime = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this runtime knows, e.g. Asia/Shanghai. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

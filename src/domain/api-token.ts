@@ -6,9 +6,9 @@ export const ROLES = ['viewer', 'editor', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
- * What a request needs: reading, changing configuration and events, managing tokens, or sending metrics.
- * An `ingest` token is what Prometheus, an OpenTelemetry exporter or a push script holds: it may send
- * metrics and nothing else.
+ * What a request needs: reading, changing configuration and events, managing tokens, or sending metrics
+ * and alerts. An `ingest` token is what Prometheus, an OpenTelemetry exporter, a push script or
+ * Alertmanager's webhook holds: it may send metrics and alerts and nothing else.
  */
 export type Permission = 'read' | 'write' | 'admin' | 'ingest';
 

@@ -149,6 +149,31 @@ function divisorOf(baselineValue: number | null, fill: NoDataFill): number | nul
 }
 
 /**
+ * One rule's result. Built as one object literal on purpose: spreading a shared part into it
+ * (`{ ...described, value, … }`) costs microseconds per call on Node 20, which a backtest replaying a day of
+ * minutes for a hundred hosts pays 144 000 times.
+ */
+function ruleResult(
+  condition: Condition,
+  value: number | null,
+  baselineValue: number | null,
+  changePct: number | null,
+  holds: boolean,
+): RuleResult {
+  return {
+    metric: condition.metric ?? null,
+    aggregation: condition.aggregation,
+    comparator: condition.comparator,
+    baseline: condition.baseline ?? null,
+    threshold: condition.threshold,
+    value,
+    baselineValue,
+    changePct,
+    holds,
+  };
+}
+
+/**
  * Evaluates one rule for one dimension value from its windows' per-minute values (undefined: the series
  * was absent from the window).
  * @example evaluateCondition(rule, 'none', Float64Array.of(4, 4, 4, 4, 4), Float64Array.of(2, 2, 2, 2, 2)) // { value: 4, baselineValue: 2, changePct: 100, holds: true, … }
@@ -160,21 +185,9 @@ export function evaluateCondition(
   baseline: Float64Array | undefined,
 ): RuleResult {
   const value = aggregateWindow(current, condition.windowMinutes, condition.aggregation, fill);
-  const described = {
-    metric: condition.metric ?? null,
-    aggregation: condition.aggregation,
-    comparator: condition.comparator,
-    baseline: condition.baseline ?? null,
-    threshold: condition.threshold,
-  };
   if (!isPercentChange(condition)) {
-    return {
-      ...described,
-      value,
-      baselineValue: null,
-      changePct: null,
-      holds: value !== null && compare(value, condition.comparator, condition.threshold),
-    };
+    const holds = value !== null && compare(value, condition.comparator, condition.threshold);
+    return ruleResult(condition, value, null, null, holds);
   }
   const measured = aggregateWindow(baseline, condition.windowMinutes, condition.aggregation, fill);
   const divisor = divisorOf(measured, fill);
@@ -185,7 +198,7 @@ export function evaluateCondition(
     (condition.comparator === 'increase_pct'
       ? changePct >= condition.threshold
       : -changePct >= condition.threshold);
-  return { ...described, value, baselineValue: divisor, changePct, holds };
+  return ruleResult(condition, value, divisor, changePct, holds);
 }
 
 /**

@@ -2,19 +2,22 @@
 // suppressed keys kept, the firing and recovery messages put into the outbox, and the policy's lease
 // released — all in ONE transaction. A crash before the commit leaves the previous state (the next tick
 // evaluates again); after it, the messages are in the outbox and the event knows it sent them, so a
-// restart neither loses a firing event nor sends its message twice.
+// restart neither loses a firing event nor sends its message twice. New events and outbox rows are
+// written in batches at the end: a storm opens thousands of events in one policy.
 import type { AlertEvent, ResolveReason } from '../domain/alert-event.js';
 import type { FiringState, KeyState } from '../domain/alert-lifecycle.js';
 import type { AlertPolicy } from '../domain/alert-policy.js';
 import type { RuleResult } from '../domain/condition-evaluation.js';
 import type { Contact } from '../domain/contact.js';
-import { enqueueForContacts } from '../notify/outbox.js';
+import { notificationRows } from '../notify/outbox.js';
 import type { NotificationLocale } from '../notify/rendered-notification.js';
 import {
   alertNotificationPolicy,
   renderAlertNotification,
   type ConditionResult,
 } from '../notify/templates/index.js';
+import type { NewAlertEvent } from '../store/alert-events.js';
+import type { NewNotification } from '../store/notifications.js';
 import type { Store } from '../store/store.js';
 import type { KeyTransition } from './key-transitions.js';
 
@@ -77,6 +80,14 @@ async function contactsOf(store: Store, policy: AlertPolicy): Promise<Contact[]>
   return contacts;
 }
 
+/** A message to enqueue: about an event already stored, or about the `opening`-th event opened now. */
+interface PendingMessage {
+  readonly kind: 'firing' | 'resolved';
+  readonly event: { readonly id: string; readonly startedAt: number } | { readonly opening: number };
+  readonly key: string | null;
+  readonly results: readonly RuleResult[];
+}
+
 function firing(state: KeyState): FiringState {
   if (state.phase !== 'firing') throw new Error(`expected a firing state, got ${state.phase}`);
   return state;
@@ -97,30 +108,16 @@ export async function commitEvaluation(
   return store.transaction(async function writeEvaluation(tx) {
     const events = tx.alertEvents;
     const report = { opened: 0, resolved: 0, messages: 0, notifications: 0 };
-    let contacts: Promise<Contact[]> | undefined;
-    const send = async (
-      kind: 'firing' | 'resolved',
-      event: { readonly id: string; readonly startedAt: number },
+    // Gathered while walking the transitions, written after it: one insert per few hundred rows.
+    const opening: NewAlertEvent[] = [];
+    const pending: PendingMessage[] = [];
+    const queueMessage = (
+      kind: PendingMessage['kind'],
+      event: PendingMessage['event'],
       key: string | null,
       results: readonly RuleResult[],
     ) => {
-      const request = renderAlertNotification({
-        kind,
-        policy: alertNotificationPolicy(policy),
-        eventId: event.id,
-        dimensionValue: key,
-        results: results.map(conditionResult),
-        startedAt: event.startedAt,
-        endedAt: kind === 'resolved' ? now : null,
-        notifiedAt: now,
-        publicUrl: messages.publicUrl,
-        locale: messages.locale,
-        timeZone: policy.notification.effective.timeZone,
-      });
-      contacts ??= contactsOf(tx, policy);
-      const rows = await enqueueForContacts(tx, await contacts, policy.notification.channels, request);
-      report.messages += 1;
-      report.notifications += rows.length;
+      pending.push({ kind, event, key, results });
     };
     const resolveOrFail = async (id: string, reason: ResolveReason, values?: readonly RuleResult[]) => {
       if (!(await events.resolve(id, reason, now, values))) {
@@ -142,27 +139,25 @@ export async function commitEvaluation(
 
       if (step.opened) {
         const state = firing(next);
-        const [event] = await events.open([
-          {
-            policyId: policy.id,
-            policyName: policy.name,
-            policyKind: policy.kind,
-            severity: policy.severity,
-            dimensionName: policy.dimension.mode === 'none' ? null : (policy.dimension.key ?? null),
-            dimensionKey: key,
-            labels: transition.labels,
-            noData: state.noData,
-            triggerValues: results,
-            watchFingerprint: commit.fingerprint,
-            startedAt: state.startedAt,
-            lastEvaluatedAt: now,
-            lastNotifiedAt: state.lastNotifiedAt,
-            notifyCount: state.notifyCount,
-          },
-        ]);
+        opening.push({
+          policyId: policy.id,
+          policyName: policy.name,
+          policyKind: policy.kind,
+          severity: policy.severity,
+          dimensionName: policy.dimension.mode === 'none' ? null : (policy.dimension.key ?? null),
+          dimensionKey: key,
+          labels: transition.labels,
+          noData: state.noData,
+          triggerValues: results,
+          watchFingerprint: commit.fingerprint,
+          startedAt: state.startedAt,
+          lastEvaluatedAt: now,
+          lastNotifiedAt: state.lastNotifiedAt,
+          notifyCount: state.notifyCount,
+        });
         report.opened += 1;
         if (transition.keyState) await events.deleteKeyState(policy.id, key);
-        if (step.notify === 'firing') await send('firing', event!, key, results);
+        if (step.notify === 'firing') queueMessage('firing', { opening: opening.length - 1 }, key, results);
         continue;
       }
 
@@ -170,7 +165,7 @@ export async function commitEvaluation(
         const event = transition.event!;
         if (step.resolved !== null) {
           await resolveOrFail(event.id, step.resolved, results);
-          if (step.notify === 'resolved') await send('resolved', event, key, results);
+          if (step.notify === 'resolved') queueMessage('resolved', event, key, results);
           continue;
         }
         const state = firing(next);
@@ -194,7 +189,7 @@ export async function commitEvaluation(
             `alert event ${event.id} was closed or acknowledged while its policy was evaluated`,
           );
         }
-        if (notifying) await send('firing', event, key, results);
+        if (notifying) queueMessage('firing', event, key, results);
         continue;
       }
 
@@ -220,6 +215,33 @@ export async function commitEvaluation(
           });
         }
       }
+    }
+
+    const opened = opening.length > 0 ? await events.open(opening) : [];
+    if (pending.length > 0) {
+      const contacts = await contactsOf(tx, policy);
+      const notifiedPolicy = alertNotificationPolicy(policy);
+      const rows: NewNotification[] = [];
+      for (const message of pending) {
+        const event = 'opening' in message.event ? opened[message.event.opening]! : message.event;
+        const request = renderAlertNotification({
+          kind: message.kind,
+          policy: notifiedPolicy,
+          eventId: event.id,
+          dimensionValue: message.key,
+          results: message.results.map(conditionResult),
+          startedAt: event.startedAt,
+          endedAt: message.kind === 'resolved' ? now : null,
+          notifiedAt: now,
+          publicUrl: messages.publicUrl,
+          locale: messages.locale,
+          timeZone: policy.notification.effective.timeZone,
+        });
+        rows.push(...notificationRows(contacts, policy.notification.channels, request));
+      }
+      if (rows.length > 0) await tx.notifications.enqueue(rows);
+      report.messages += pending.length;
+      report.notifications += rows.length;
     }
 
     await events.touchOpen(policy.id, now);

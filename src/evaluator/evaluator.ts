@@ -70,6 +70,8 @@ export interface EvaluatorDeps {
   readonly log?: EvaluatorLog;
   /** Names this instance in policy leases; random by default. */
   readonly instanceId?: string;
+  /** Told what every tick did, `runOnce` included (the self-metrics on /metrics). Must not throw. */
+  readonly onTick?: (report: TickReport) => void;
 }
 
 /** What one tick did. */
@@ -80,6 +82,8 @@ export interface TickReport {
   /** Claimed by another instance, or this tick was already evaluated. */
   readonly skipped: number;
   readonly failed: number;
+  /** Rules (conditions) of the policies evaluated. */
+  readonly rules: number;
   readonly opened: number;
   readonly resolved: number;
   /** Firing and recovery messages enqueued. */
@@ -87,6 +91,8 @@ export interface TickReport {
   readonly notifications: number;
   /** Events ended because their policy was disabled or deleted. */
   readonly endedByPolicy: number;
+  /** Real time the tick took, fetches and commits included (not the injected clock: a measurement). */
+  readonly durationMs: number;
 }
 
 type PolicyResult =
@@ -128,6 +134,7 @@ export class Evaluator {
   readonly #options: EvaluatorOptions;
   readonly #log: EvaluatorLog | undefined;
   readonly #instanceId: string;
+  readonly #onTick: EvaluatorDeps['onTick'];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #started = false;
@@ -143,6 +150,7 @@ export class Evaluator {
     this.#options = { ...DEFAULT_EVALUATOR_OPTIONS, ...deps.options };
     this.#log = deps.log;
     this.#instanceId = deps.instanceId ?? randomUUID();
+    this.#onTick = deps.onTick;
   }
 
   /**
@@ -153,6 +161,7 @@ export class Evaluator {
     // Instances claim a policy per interval boundary, not per instant: their clocks differ by a few
     // milliseconds, and one boundary must be evaluated once.
     const tick = Math.floor(now / this.#options.intervalMs) * this.#options.intervalMs;
+    const startedAt = performance.now();
     const policies = await this.#enabledPolicies();
     const endedByPolicy = await this.#endEventsOfInactivePolicies(policies, now);
     const totals = {
@@ -160,6 +169,7 @@ export class Evaluator {
       evaluated: 0,
       skipped: 0,
       failed: 0,
+      rules: 0,
       opened: 0,
       resolved: 0,
       messages: 0,
@@ -173,6 +183,7 @@ export class Evaluator {
         const result = await this.#evaluatePolicy(policy, tick, now);
         if (result.status === 'evaluated') {
           totals.evaluated += 1;
+          totals.rules += policy.rules.conditions.length;
           totals.opened += result.report.opened;
           totals.resolved += result.report.resolved;
           totals.messages += result.report.messages;
@@ -186,7 +197,9 @@ export class Evaluator {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, policies.length) }, worker));
-    return totals;
+    const report = { ...totals, durationMs: performance.now() - startedAt };
+    this.#onTick?.(report);
+    return report;
   }
 
   /** Applies the retention: resolved events and finished notifications older than it are deleted. */

@@ -64,6 +64,13 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
   concurrency: 8,
 } as const satisfies DispatcherOptions;
 
+/** What became of some rows of one channel: sent, to be retried, or failed for good. */
+export interface DeliveryRecord {
+  readonly channel: Channel;
+  readonly result: 'sent' | 'retrying' | 'failed';
+  readonly rows: number;
+}
+
 export interface DispatcherLog {
   error(details: object, message: string): void;
 }
@@ -76,6 +83,8 @@ export interface DispatcherDeps {
   /** For jitter; injected so tests get exact retry times. */
   readonly random?: () => number;
   readonly log?: DispatcherLog;
+  /** Told each outcome as it is recorded (the self-metrics on /metrics). Must not throw. */
+  readonly onRecorded?: (record: DeliveryRecord) => void;
 }
 
 /** What one cycle did, counted in rows (messages counts sends). */
@@ -148,6 +157,7 @@ export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #random: () => number;
   readonly #log: DispatcherLog | undefined;
+  readonly #onRecorded: DispatcherDeps['onRecorded'];
   #started = false;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
@@ -161,6 +171,7 @@ export class Dispatcher {
     this.#options = { ...DEFAULT_DISPATCHER_OPTIONS, ...deps.options };
     this.#random = deps.random ?? Math.random;
     this.#log = deps.log;
+    this.#onRecorded = deps.onRecorded;
   }
 
   /** One cycle: claim the due rows, send one message per target, record every outcome. */
@@ -226,7 +237,7 @@ export class Dispatcher {
       if (reason === null) sendable.push({ row, contact: contact! });
       else {
         await notifications.markFailed([row.id], reason, null, this.#clock.now(), false);
-        tally.failed += 1;
+        this.#count(tally, row.channel as Channel, 'failed', 1);
       }
     }
     if (sendable.length === 0) return;
@@ -263,10 +274,11 @@ export class Dispatcher {
     const notifications = this.#store.notifications;
     const now = this.#clock.now();
     const ids = rows.map((row) => row.id);
+    const channel = rows[0]!.channel as Channel;
     const answer = answerOf(outcome);
     if (outcome.ok) {
       await notifications.markSent(ids, messageId, answer, now);
-      tally.sent += ids.length;
+      this.#count(tally, channel, 'sent', ids.length);
       // The target answers again: what waits out a backoff from its outage goes in the next cycle.
       await notifications.retryTargetNow(targetKey, now);
       return;
@@ -277,12 +289,12 @@ export class Dispatcher {
       const until = now + (outcome.retryAfterMs ?? this.#options.backoffMaxMs);
       await notifications.pauseTarget(targetKey, until, now);
       await notifications.markRetrying(ids, until, outcome.reason, answer, now);
-      tally.retrying += ids.length;
+      this.#count(tally, channel, 'retrying', ids.length);
       return;
     }
     if (!outcome.retryable || outcome.class === 'permanent') {
       await notifications.markFailed(ids, outcome.reason, answer, now);
-      tally.failed += ids.length;
+      this.#count(tally, channel, 'failed', ids.length);
       return;
     }
     const exhausted = rows.filter((row) => row.attempts + 1 >= this.#options.maxAttempts);
@@ -295,7 +307,7 @@ export class Dispatcher {
         answer,
         now,
       );
-      tally.failed += exhausted.length;
+      this.#count(tally, channel, 'failed', exhausted.length);
     }
     if (retried.length > 0) {
       const attempt = Math.max(...retried.map((row) => row.attempts)) + 1;
@@ -306,8 +318,14 @@ export class Dispatcher {
         answer,
         now,
       );
-      tally.retrying += retried.length;
+      this.#count(tally, channel, 'retrying', retried.length);
     }
+  }
+
+  /** Adds rows to the cycle's tally and tells the observer, once per recorded outcome. */
+  #count(tally: Tally, channel: Channel, result: DeliveryRecord['result'], rows: number): void {
+    tally[result] += rows;
+    this.#onRecorded?.({ channel, result, rows });
   }
 
   /** The wait after failed attempt `attempt` (1-based): exponential, capped, jittered ±20 %. */

@@ -52,7 +52,8 @@ function summaryOf(requests: readonly NotificationRequest[], locale: Notificatio
   const words = WORDS[locale];
   const byPolicy = new Map<string, NotificationRequest[]>();
   for (const request of requests) {
-    const key = request.policyId ?? '';
+    // Requests without a policy (the Alertmanager bridge's) are counted by their alert's name.
+    const key = request.policyId ?? `name:${request.policyName ?? ''}`;
     byPolicy.set(key, [...(byPolicy.get(key) ?? []), request]);
   }
   // Policies with the worst and most events first.

@@ -47,6 +47,24 @@ export interface AlertPolicyContactGroupsTable {
   position: number;
 }
 
+/** The Alertmanager bridge's routing table: matchers, groups, channels and severity mapping in `spec`. */
+export interface AlertmanagerRoutesTable {
+  id: string;
+  name: string;
+  /** The route's `order` (`order` is an SQL keyword). */
+  route_order: number;
+  spec: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The contact groups a route notifies, mirrored so that a group in use cannot be deleted. */
+export interface AlertmanagerRouteContactGroupsTable {
+  route_id: string;
+  group_id: string;
+  position: number;
+}
+
 export interface DatasourcesTable {
   id: string;
   name: string;
@@ -114,6 +132,9 @@ export interface RateSendsTable {
 /** One alert event: a policy firing for one dimension value, then resolved; DESIGN.md §1. */
 export interface AlertEventsTable {
   id: string;
+  /** policy | alertmanager */
+  source: string;
+  /** The policy's id; for an Alertmanager event, its route's. */
   policy_id: string;
   /** The policy's name, kind and severity when the event opened. */
   policy_name: string;
@@ -121,7 +142,7 @@ export interface AlertEventsTable {
   severity: string;
   /** The label the policy splits by (e.g. `host`); null for dimension mode none. */
   dimension_name: string | null;
-  /** The dimension value; '' for none. */
+  /** The dimension value; '' for none; an Alertmanager event's fingerprint. */
   dimension_key: string;
   /** The series' labels as JSON. */
   labels: string;
@@ -144,6 +165,8 @@ export interface AlertEventsTable {
   acknowledged_by: string | null;
   closed_at: number | null;
   closed_by: string | null;
+  /** An Alertmanager event's route, annotations and links (AlertmanagerEventDetails) as JSON; else null. */
+  details: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -189,6 +212,8 @@ export interface Database {
   contact_group_members: ContactGroupMembersTable;
   alert_policies: AlertPoliciesTable;
   alert_policy_contact_groups: AlertPolicyContactGroupsTable;
+  alertmanager_routes: AlertmanagerRoutesTable;
+  alertmanager_route_contact_groups: AlertmanagerRouteContactGroupsTable;
   datasources: DatasourcesTable;
   api_tokens: ApiTokensTable;
   meta: MetaTable;

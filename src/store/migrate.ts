@@ -5,11 +5,13 @@ import type { Database } from './database.js';
 import * as configuration from './migrations/0001-configuration.js';
 import * as notifications from './migrations/0002-notifications.js';
 import * as alertEvents from './migrations/0003-alert-events.js';
+import * as alertmanagerRoutes from './migrations/0004-alertmanager-routes.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-configuration': configuration,
   '0002-notifications': notifications,
   '0003-alert-events': alertEvents,
+  '0004-alertmanager-routes': alertmanagerRoutes,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { idGenerator } from '../domain/ids.js';
 import { AlertEventStore } from './alert-events.js';
 import { AlertPolicyStore } from './alert-policies.js';
+import { AlertmanagerRouteStore } from './alertmanager-routes.js';
 import { ApiTokenStore } from './api-tokens.js';
 import { ContactGroupStore } from './contact-groups.js';
 import { ContactStore } from './contacts.js';
@@ -31,6 +32,8 @@ export interface Store {
   readonly alertEvents: AlertEventStore;
   /** Each policy's evaluation status and the lease of the instance evaluating it. */
   readonly policyEvaluations: PolicyEvaluationStore;
+  /** The Alertmanager bridge's routing table. */
+  readonly alertmanagerRoutes: AlertmanagerRouteStore;
   /** Runs `work` in one transaction: all of its writes land, or none. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** Answers whether the database is reachable (for /readyz). */
@@ -62,6 +65,7 @@ function bind(
     notifications: new NotificationStore(ctx, dialect),
     alertEvents: new AlertEventStore(ctx),
     policyEvaluations: new PolicyEvaluationStore(ctx),
+    alertmanagerRoutes: new AlertmanagerRouteStore(ctx),
     transaction: inTransaction
       ? (work) => work(store)
       : (work) => db.transaction().execute((trx) => work(bind(trx, dialect, base, true))),

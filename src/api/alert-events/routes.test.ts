@@ -111,6 +111,7 @@ for (const dialect of DIALECTS) {
       expect(first.body.items[1]).toEqual({
         id: b!.id,
         state: 'firing',
+        source: 'policy',
         policyId: 'p1',
         policyName: 'JVM FullGC doubled vs previous hour',
         policyKind: 'application',

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ALERT_EVENT_STATES } from '../../domain/alert-event.js';
+import { ALERT_EVENT_SOURCES, ALERT_EVENT_STATES } from '../../domain/alert-event.js';
 import { SEVERITIES } from '../../domain/alert-policy.js';
 import type { Clock } from '../../domain/clock.js';
 import { AppError } from '../../errors.js';
@@ -20,6 +20,10 @@ const instant = z.iso
 
 const alertEventListQuerySchema = listQuerySchema.omit({ q: true }).extend({
   state: z.enum(ALERT_EVENT_STATES).optional(),
+  source: z
+    .enum(ALERT_EVENT_SOURCES)
+    .optional()
+    .describe('policy: events of alert policies; alertmanager: alerts an Alertmanager sent'),
   policyId: z.string().max(64).optional(),
   severity: z.enum(SEVERITIES).optional(),
   from: instant.optional().describe('only events still firing at or after this time'),

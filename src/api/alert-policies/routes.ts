@@ -1,16 +1,17 @@
 // /api/v1/alert-policies: create, edit, list with search and filters, enable and disable, delete; the
-// message previews (`:render`) live in render.ts.
+// message previews (`:render`) live in render.ts, the backtests (`:preview`) in preview.ts.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { alertPolicyInputSchema, type AlertPolicyInput } from '../../domain/alert-policy.js';
-import type { FieldProblem } from '../../domain/field-problem.js';
+import { alertPolicyInputSchema } from '../../domain/alert-policy.js';
 import { POLICY_KINDS } from '../../domain/metric-types.js';
-import { AppError, invalidRequest } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { checkIfMatch, tagRevision } from '../revision.js';
 import { actionRoute, idParamsSchema, listQuerySchema } from '../validation.js';
+import { checkReferences } from './check-references.js';
 import { presentAlertPolicy } from './present.js';
+import { registerAlertPolicyPreviewRoutes, type AlertPolicyPreviewOptions } from './preview.js';
 import { registerAlertPolicyRenderRoutes, type AlertPolicyRenderOptions } from './render.js';
 
 const policyListQuerySchema = listQuerySchema.extend({
@@ -22,26 +23,10 @@ const policyListQuerySchema = listQuerySchema.extend({
     .optional(),
 });
 
-/** The references a policy makes must exist: its contact groups and, for prometheus, its data source. */
-async function checkReferences(store: Store, input: AlertPolicyInput): Promise<void> {
-  const problems: FieldProblem[] = [];
-  const groupIds = input.notification.contactGroupIds;
-  const existing = await store.contactGroups.existingIds(groupIds);
-  groupIds.forEach((id, i) => {
-    if (!existing.has(id)) {
-      problems.push({
-        field: `notification.contactGroupIds[${i}]`,
-        reason: `no contact group with id ${id}`,
-      });
-    }
-  });
-  if (input.datasourceId !== null && !(await store.datasources.get(input.datasourceId))) {
-    problems.push({ field: 'datasourceId', reason: `no data source with id ${input.datasourceId}` });
-  }
-  if (problems.length > 0) throw invalidRequest(problems);
+export interface AlertPolicyRouteOptions extends AlertPolicyRenderOptions {
+  /** Where a policy's numbers come from; without it the `:preview` routes are not served. */
+  readonly dataSourceFor?: AlertPolicyPreviewOptions['dataSourceFor'];
 }
-
-export type AlertPolicyRouteOptions = AlertPolicyRenderOptions;
 
 export function registerAlertPolicyRoutes(
   app: FastifyInstance,
@@ -121,6 +106,12 @@ export function registerAlertPolicyRoutes(
   }
 
   registerAlertPolicyRenderRoutes(app, store, options);
+  if (options.dataSourceFor) {
+    registerAlertPolicyPreviewRoutes(app, store, {
+      clock: options.clock,
+      dataSourceFor: options.dataSourceFor,
+    });
+  }
 
   api.delete(
     '/api/v1/alert-policies/:id',

@@ -1,4 +1,5 @@
-// /api/v1/contact-groups: a group lists existing contacts; a group that policies notify cannot be deleted.
+// /api/v1/contact-groups: a group lists existing contacts; a group that policies or Alertmanager routes
+// notify cannot be deleted.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { contactGroupInputSchema, type ContactGroupInput } from '../../domain/contact-group.js';
@@ -77,11 +78,12 @@ export function registerContactGroupRoutes(app: FastifyInstance, store: Store): 
     async (request, reply) => {
       await store.transaction(async (tx) => {
         const policies = await tx.contactGroups.policiesUsing(request.params.id);
-        if (policies.length > 0) {
-          throw new StillReferencedError(
-            'contact group',
-            policies.map((p) => ({ kind: 'alert-policy', ...p })),
-          );
+        const routes = await tx.alertmanagerRoutes.usingGroup(request.params.id);
+        if (policies.length > 0 || routes.length > 0) {
+          throw new StillReferencedError('contact group', [
+            ...policies.map((p) => ({ kind: 'alert-policy', ...p })),
+            ...routes.map((r) => ({ kind: 'alertmanager-route', ...r })),
+          ]);
         }
         if (!(await tx.contactGroups.delete(request.params.id))) throw notFound(request.params.id);
       });

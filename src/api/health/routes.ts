@@ -1,25 +1,14 @@
 // Liveness, readiness and self-metrics: /healthz (the process answers), /readyz (the database answers),
-// /metrics (Prometheus text format, from Tocsin's own registry).
+// /metrics (Prometheus text format, from Tocsin's own registry: src/self-metrics.ts).
 import type { FastifyInstance } from 'fastify';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../../errors.js';
+import type { SelfMetrics } from '../../self-metrics.js';
 import type { Store } from '../../store/store.js';
 
-export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tocsin_' });
-  const requests = new Counter({
-    name: 'tocsin_http_requests_total',
-    help: 'HTTP requests answered, by method, route and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
+export function registerHealthRoutes(app: FastifyInstance, store: Store, selfMetrics: SelfMetrics): void {
+  const registry = selfMetrics.registry;
   app.addHook('onResponse', function countRequest(request, reply, done) {
-    requests.inc({
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: reply.statusCode,
-    });
+    selfMetrics.countHttpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
   });
 

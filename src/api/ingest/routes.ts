@@ -1,7 +1,8 @@
 // Metrics in: OTLP/HTTP (`POST /v1/metrics`, protobuf or JSON), Prometheus remote-write 1.0
 // (`POST /api/v1/write`, snappy protobuf) and JSON push (`POST /api/v1/push`). Each reads its body as
 // raw bytes (so that gzip and snappy are undone under one decompressed-size limit), decodes it into
-// IngestSeries and hands them to the metric store. They need a token with the `ingest` permission.
+// IngestSeries and hands them to the metric store, telling the observer (the self-metrics) what was
+// stored and refused. They need a token with the `ingest` permission.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import type { SeriesScope, SeriesTemporality } from '../../domain/metric-series.js';
@@ -14,8 +15,25 @@ import { decodeWriteRequest, PrometheusMetadata } from '../../ingest/remote-writ
 import type { Rejection } from '../../metrics/store/metric-store.js';
 import type { SeriesIngest } from '../rum/routes.js';
 
+/** The ingestion protocols, as the self-metrics label them. */
+export type IngestProtocol = 'otlp' | 'remote_write' | 'push' | 'rum';
+
+/** Points refused, by reason: a metric store RejectionReason, or `invalid_data_point` for OTLP decoding. */
+export interface RefusedPoints {
+  readonly reason: string;
+  readonly points: number;
+}
+
+/** Told what each ingestion request stored and refused (the self-metrics on /metrics). Must not throw. */
+export type IngestObserver = (
+  protocol: IngestProtocol,
+  acceptedPoints: number,
+  refused: readonly RefusedPoints[],
+) => void;
+
 export interface IngestRouteOptions {
   readonly ingest: SeriesIngest;
+  readonly observe?: IngestObserver;
   readonly clock: Clock;
   /** Largest body as sent (TOCSIN_INGEST_BODY_LIMIT). */
   readonly bodyLimitBytes: number;
@@ -112,6 +130,12 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
           const decoded = decodeOtlpMetrics(await bodyBytes(request, maxDecodedBytes), format);
           const stored = options.ingest(decoded.series);
           const rejections = stored.rejections as readonly Rejection[];
+          options.observe?.('otlp', stored.acceptedPoints, [
+            ...rejections,
+            ...(decoded.rejectedDataPoints > 0
+              ? [{ reason: 'invalid_data_point', points: decoded.rejectedDataPoints }]
+              : []),
+          ]);
           const refused = rejections.reduce((sum, r) => sum + r.points, 0);
           const errors = [...decoded.errors, ...rejections.map((r) => `${r.reason}: ${r.detail}`)];
           const response = otlpExportResponse(
@@ -144,7 +168,9 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
           if (!(raw instanceof Uint8Array)) throw new AppError('invalid_request', 'the request has no body');
           const bytes = await decodeBody(raw, encoding, { maxDecodedBytes });
           const series = decodeWriteRequest(bytes, prometheusMetadata);
-          throwIfRejected(options.ingest(series));
+          const stored = options.ingest(series);
+          options.observe?.('remote_write', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
+          throwIfRejected(stored);
           return reply.code(204).send();
         } catch (error) {
           throw asAppError(error);
@@ -182,6 +208,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
         });
         if (!decoded.ok) throw invalidRequest(decoded.problems);
         const stored = options.ingest(decoded.value);
+        options.observe?.('push', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
         throwIfRejected(stored);
         return { acceptedPoints: stored.acceptedPoints };
       },

@@ -1,5 +1,6 @@
 // `tocsin apply -f FILE [--dry-run]`: makes the server hold what the document says — creates what is
-// missing, updates what differs, reports each object — in the order data sources, contacts, groups, policies.
+// missing, updates what differs, reports each object — in the order data sources, contacts, groups, policies,
+// Alertmanager routes.
 import type { Command } from 'commander';
 import { ApiError } from '../api-client.js';
 import { CliError } from '../cli-error.js';

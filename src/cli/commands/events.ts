@@ -11,6 +11,7 @@ import { quoteName } from '../resource-kinds.js';
 
 const STATES = ['firing', 'resolved'] as const;
 const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const SOURCES = ['policy', 'alertmanager'] as const;
 
 /** `host=10.0.0.7`, or `-` for a policy that does not split by dimension. */
 function dimensionCell(event: JsonObject): string {
@@ -59,6 +60,7 @@ interface EventListFlags {
   readonly state?: string;
   readonly policy?: string;
   readonly severity?: string;
+  readonly source?: string;
   readonly limit: string;
   readonly output?: string;
 }
@@ -91,6 +93,7 @@ export function addEventCommands(program: Command, io: CliIo): void {
     .option('--state <state>', `only this state: ${STATES.join(', ')}`)
     .option('--policy <name-or-id>', 'only events of this alert policy')
     .option('--severity <severity>', `only this severity: ${SEVERITIES.join(', ')}`)
+    .option('--source <source>', `only events of alert policies or of Alertmanager: ${SOURCES.join(', ')}`)
     .option('--limit <n>', 'how many, at most 1000', '50')
     .option('-o, --output <format>', 'output format: table, yaml or json (default table)')
     .action(async function listEvents(flags: EventListFlags, command: Command) {
@@ -101,10 +104,14 @@ export function addEventCommands(program: Command, io: CliIo): void {
       if (flags.severity && !(SEVERITIES as readonly string[]).includes(flags.severity)) {
         throw new CliError(`--severity must be one of ${SEVERITIES.join(', ')}`, EXIT_USAGE);
       }
+      if (flags.source && !(SOURCES as readonly string[]).includes(flags.source)) {
+        throw new CliError(`--source must be one of ${SOURCES.join(', ')}`, EXIT_USAGE);
+      }
       const client = connect(io, command);
       const query = new URLSearchParams({ limit: flags.limit });
       if (flags.state) query.set('state', flags.state);
       if (flags.severity) query.set('severity', flags.severity);
+      if (flags.source) query.set('source', flags.source);
       if (flags.policy) query.set('policyId', (await findObject(client, 'alert-policy', flags.policy)).id);
       const page = await client.request('GET', `/api/v1/alert-events?${query.toString()}`);
       const items = isJsonObject(page) && Array.isArray(page.items) ? page.items.filter(isJsonObject) : [];

@@ -18,7 +18,9 @@ const YAML_HEADER =
 export function addExportCommand(program: Command, io: CliIo): void {
   program
     .command('export')
-    .description('print every data source, contact, group and policy as one document for `apply`')
+    .description(
+      'print every data source, contact, group, policy and Alertmanager route as one document for `apply`',
+    )
     .option('--format <format>', 'yaml or json', 'yaml')
     .option('-o, --output <file>', 'write to FILE instead of standard output')
     .action(async function exportConfiguration(flags: { format: string; output?: string }, command: Command) {

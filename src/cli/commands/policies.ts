@@ -1,4 +1,5 @@
-// `tocsin policies …`: alert policies from YAML or JSON files, and `enable` / `disable`.
+// `tocsin policies …`: alert policies from YAML or JSON files, `enable` / `disable`, and `preview` (in
+// policy-preview.ts).
 import type { Command } from 'commander';
 import { connect } from '../connection.js';
 import { findObject } from '../object-lookup.js';
@@ -6,6 +7,7 @@ import { cell } from '../output-format.js';
 import type { CliIo } from '../program.js';
 import { addResourceCommands } from '../resource-commands.js';
 import { quoteName } from '../resource-kinds.js';
+import { addPolicyPreviewCommand } from './policy-preview.js';
 
 export function addPolicyCommands(program: Command, io: CliIo): void {
   const policies = addResourceCommands(program, io, {
@@ -33,4 +35,5 @@ export function addPolicyCommands(program: Command, io: CliIo): void {
         io.stdout(`${action}d alert policy ${quoteName(policy.name)}\n`);
       });
   }
+  addPolicyPreviewCommand(policies, io);
 }

@@ -6,6 +6,10 @@ export {
   type AlertNotificationInput,
   type AlertNotificationPolicy,
 } from './alert-notification.js';
+export {
+  renderAlertmanagerNotification,
+  type AlertmanagerNotificationInput,
+} from './alertmanager-notification.js';
 export { consoleLinks, type ConsoleLinks } from './console-links.js';
 export { type ConditionResult } from './rule-text.js';
 export { SAMPLE_EVENT_ID, sampleAlertInput, type SampleAlertOptions } from './sample-alert.js';

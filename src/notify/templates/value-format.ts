@@ -9,6 +9,46 @@ export type ValueUnit = MetricDefinition['unit'] | 'none';
 const NUMBER_LOCALE: Readonly<Record<NotificationLocale, string>> = { 'zh-CN': 'zh-CN', en: 'en' };
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
+// Making an Intl formatter costs far more than using one, and a storm renders thousands of messages in
+// one evaluation: formatters are made once per locale and style (or time zone) and kept.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+type NumberStyle = 'small' | 'plain' | 'scaled';
+
+function numberFormat(locale: NotificationLocale, style: NumberStyle): Intl.NumberFormat {
+  const key = `${locale} ${style}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(
+      NUMBER_LOCALE[locale],
+      style === 'small'
+        ? { maximumSignificantDigits: 3 }
+        : { maximumFractionDigits: style === 'plain' ? 2 : 1 },
+    );
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+function timeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /**
  * A plain number: at most two decimals, or three significant digits below 1 so that a load of 0.004 does
  * not read as 0; thousands grouped.
@@ -17,10 +57,7 @@ const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 export function formatNumber(value: number, locale: NotificationLocale): string {
   if (!Number.isFinite(value)) return String(value);
   const small = Math.abs(value) < 1 && value !== 0;
-  const text = new Intl.NumberFormat(
-    NUMBER_LOCALE[locale],
-    small ? { maximumSignificantDigits: 3 } : { maximumFractionDigits: 2 },
-  ).format(value);
+  const text = numberFormat(locale, small ? 'small' : 'plain').format(value);
   // Rounding a tiny negative number gives "-0", which reads like a bug.
   return text === '-0' ? '0' : text;
 }
@@ -33,10 +70,7 @@ function formatBytes(value: number, locale: NotificationLocale): string {
     scaled /= 1024;
     unit += 1;
   }
-  const text =
-    unit === 0
-      ? formatNumber(scaled, locale)
-      : new Intl.NumberFormat(NUMBER_LOCALE[locale], { maximumFractionDigits: 1 }).format(scaled);
+  const text = unit === 0 ? formatNumber(scaled, locale) : numberFormat(locale, 'scaled').format(scaled);
   return `${text} ${BYTE_UNITS[unit]}`;
 }
 
@@ -74,16 +108,7 @@ const TIME_PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const
  * @example formatTime(Date.UTC(2024, 10, 24, 8), 'Asia/Shanghai') // '2024-11-24 16:00:00 (Asia/Shanghai)'
  */
 export function formatTime(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(epochMs);
+  const parts = timeFormat(timeZone).formatToParts(epochMs);
   const part = Object.fromEntries(parts.map((p) => [p.type, p.value])) as Record<string, string>;
   const [year, month, day, hour, minute, second] = TIME_PARTS.map((type) => part[type] ?? '00');
   return `${year}-${month}-${day} ${hour}:${minute}:${second} (${timeZone})`;
