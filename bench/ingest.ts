@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import snappy from 'snappyjs';
 import { freePort, prometheusInstalled, startPrometheus } from '../test/prometheus-server.js';
+import { writeRequestBodies, type WriteSeries } from './write-request.js';
 
 const SERIES = 10_000;
 const SAMPLES_PER_SERIES = 120;
@@ -25,90 +25,10 @@ const MINUTE_MS = 60_000;
 const TOKEN = 'bench-admin-token-0123456789';
 const ROOT = join(import.meta.dirname, '..');
 
-interface BenchSeries {
-  readonly labels: readonly (readonly [string, string])[];
-  readonly timestamps: readonly number[];
-  readonly values: readonly number[];
-}
-
-// ---- a minimal protobuf writer for prompb.WriteRequest (bench-side; Tocsin's reader is in src/ingest)
-
-class ProtoWriter {
-  private buffer = new Uint8Array(1 << 16);
-  private length = 0;
-  private readonly view = () => new DataView(this.buffer.buffer);
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buffer.subarray(0, this.length));
-    this.buffer = next;
-  }
-
-  varint(value: number): void {
-    this.ensure(10);
-    let v = value;
-    while (v >= 0x80) {
-      this.buffer[this.length++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buffer[this.length++] = v;
-  }
-
-  bytes(field: number, data: Uint8Array): void {
-    this.varint((field << 3) | 2);
-    this.varint(data.length);
-    this.ensure(data.length);
-    this.buffer.set(data, this.length);
-    this.length += data.length;
-  }
-
-  double(field: number, value: number): void {
-    this.varint((field << 3) | 1);
-    this.ensure(8);
-    this.view().setFloat64(this.length, value, true);
-    this.length += 8;
-  }
-
-  int64(field: number, value: number): void {
-    this.varint(field << 3);
-    this.varint(value);
-  }
-
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
-  }
-}
-
-const utf8 = new TextEncoder();
-
-function encodeWriteRequest(series: readonly BenchSeries[]): Uint8Array {
-  const request = new ProtoWriter();
-  for (const s of series) {
-    const ts = new ProtoWriter();
-    for (const [name, value] of s.labels) {
-      const label = new ProtoWriter();
-      label.bytes(1, utf8.encode(name));
-      label.bytes(2, utf8.encode(value));
-      ts.bytes(1, label.finish());
-    }
-    for (let i = 0; i < s.timestamps.length; i++) {
-      const sample = new ProtoWriter();
-      sample.double(1, s.values[i]!);
-      sample.int64(2, s.timestamps[i]!);
-      ts.bytes(2, sample.finish());
-    }
-    request.bytes(1, ts.finish());
-  }
-  return request.finish();
-}
-
 // ---- payloads
 
-function ingestSeries(startMs: number): BenchSeries[] {
-  const series: BenchSeries[] = [];
+function ingestSeries(startMs: number): WriteSeries[] {
+  const series: WriteSeries[] = [];
   for (let i = 0; i < SERIES; i++) {
     const metric = `bench_metric_${i % 100}`;
     const instance = Math.floor(i / 100);
@@ -133,7 +53,7 @@ function ingestSeries(startMs: number): BenchSeries[] {
         ['team', `team-${instance % 7}`],
         ['zone', `cn-hangzhou-${'abcdefgh'[instance % 8]}`],
       ],
-      timestamps,
+      timestampsMs: timestamps,
       values,
     });
   }
@@ -141,8 +61,8 @@ function ingestSeries(startMs: number): BenchSeries[] {
 }
 
 /** One series per host, one point a minute, over [fromMs, fromMs + 60 min). */
-function querySeries(fromMs: number, base: number): BenchSeries[] {
-  const series: BenchSeries[] = [];
+function querySeries(fromMs: number, base: number): WriteSeries[] {
+  const series: WriteSeries[] = [];
   for (let i = 0; i < QUERY_SERIES; i++) {
     const timestamps: number[] = [];
     const values: number[] = [];
@@ -156,19 +76,15 @@ function querySeries(fromMs: number, base: number): BenchSeries[] {
         ['host', `host-${i}`],
         ['job', 'bench-query'],
       ],
-      timestamps,
+      timestampsMs: timestamps,
       values,
     });
   }
   return series;
 }
 
-function payloads(series: readonly BenchSeries[]): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < series.length; i += SERIES_PER_REQUEST) {
-    out.push(snappy.compress(encodeWriteRequest(series.slice(i, i + SERIES_PER_REQUEST))));
-  }
-  return out;
+function payloads(series: readonly WriteSeries[]): Uint8Array[] {
+  return writeRequestBodies(series, SERIES_PER_REQUEST);
 }
 
 // ---- the two servers
