@@ -47,10 +47,15 @@ const DECODED_SIZE_FACTOR = 8;
 const ingestRoute = { permission: 'ingest' } as const;
 
 /** The body as bytes, every Content-Encoding undone; decoder errors become catalogued API errors. */
-async function bodyBytes(request: FastifyRequest, maxDecodedBytes: number): Promise<Uint8Array> {
+async function bodyBytes(
+  request: FastifyRequest,
+  maxDecodedBytes: number,
+  defaultEncoding?: string,
+): Promise<Uint8Array> {
   const raw = request.body;
   if (!(raw instanceof Uint8Array)) throw new AppError('invalid_request', 'the request has no body');
-  return decodeBody(raw, request.headers['content-encoding'], { maxDecodedBytes });
+  const encoding = request.headers['content-encoding'] ?? defaultEncoding;
+  return decodeBody(raw, encoding, { maxDecodedBytes });
 }
 
 function asAppError(error: unknown): unknown {
@@ -163,10 +168,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
       async function remoteWrite(request: FastifyRequest, reply: FastifyReply) {
         try {
           // Prometheus always sends `Content-Encoding: snappy`; a body without it is taken as snappy too.
-          const encoding = request.headers['content-encoding'] ?? 'snappy';
-          const raw = request.body;
-          if (!(raw instanceof Uint8Array)) throw new AppError('invalid_request', 'the request has no body');
-          const bytes = await decodeBody(raw, encoding, { maxDecodedBytes });
+          const bytes = await bodyBytes(request, maxDecodedBytes, 'snappy');
           const series = decodeWriteRequest(bytes, prometheusMetadata);
           const stored = options.ingest(series);
           options.observe?.('remote_write', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
