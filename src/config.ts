@@ -123,6 +123,24 @@ const serverSchema = z.object({
   TOCSIN_METRICS_MAX_SERIES_PER_TARGET: z.coerce.number().int().min(1).default(100_000),
   /** Series one metric of one target may have; new series beyond it are refused. Default 50000. */
   TOCSIN_METRICS_MAX_SERIES_PER_METRIC: z.coerce.number().int().min(1).default(50_000),
+  /**
+   * A Prometheus-compatible remote-write receiver (Prometheus, Mimir, VictoriaMetrics…) that also gets
+   * every ingested sample; user:password in the URL is sent as basic auth. Default unset: no forwarding.
+   */
+  TOCSIN_REMOTE_WRITE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  /** Sent to the remote-write receiver as `Authorization: Bearer …`. Default unset. */
+  TOCSIN_REMOTE_WRITE_BEARER_TOKEN: z.string().optional(),
+  /**
+   * Bytes of requests kept on disk while the remote-write receiver is away; past it the oldest are
+   * dropped. Default 1 GiB.
+   */
+  TOCSIN_REMOTE_WRITE_SPOOL_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024, 'must be at least 1048576 (1 MiB)')
+    .default(1024 * 1024 * 1024),
   /** How long resolved alert events and sent or failed notifications are kept. Default 90d. */
   TOCSIN_EVENT_RETENTION: duration(86_400_000, 'must be at least 1d').default(90 * 86_400_000),
 });
@@ -154,6 +172,12 @@ export interface ServerConfig {
     readonly maxSeriesPerTarget: number;
     readonly maxSeriesPerMetric: number;
   };
+  /** Where ingested samples are also forwarded by remote-write, or null when they are not. */
+  readonly remoteWrite: {
+    readonly url: string;
+    readonly bearerToken: string | null;
+    readonly spoolLimitBytes: number;
+  } | null;
   /** How long resolved alert events and finished notifications are kept. */
   readonly eventRetentionMs: number;
 }
@@ -209,6 +233,13 @@ export function loadServerConfig(env: Environment, flags: Environment = {}): Ser
       maxSeriesPerTarget: raw.TOCSIN_METRICS_MAX_SERIES_PER_TARGET,
       maxSeriesPerMetric: raw.TOCSIN_METRICS_MAX_SERIES_PER_METRIC,
     },
+    remoteWrite: raw.TOCSIN_REMOTE_WRITE_URL
+      ? {
+          url: raw.TOCSIN_REMOTE_WRITE_URL,
+          bearerToken: raw.TOCSIN_REMOTE_WRITE_BEARER_TOKEN ?? null,
+          spoolLimitBytes: raw.TOCSIN_REMOTE_WRITE_SPOOL_LIMIT,
+        }
+      : null,
     eventRetentionMs: raw.TOCSIN_EVENT_RETENTION,
   };
 }

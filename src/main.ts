@@ -15,6 +15,7 @@ import type { IngestSeries } from './domain/metric-series.js';
 import { builtinDataSource } from './datasources/builtin.js';
 import { prometheusDataSource } from './datasources/prometheus.js';
 import { Evaluator } from './evaluator/evaluator.js';
+import { RemoteWriteForwarder } from './ingest/forward/remote-write-forwarder.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { deriveCatalogBatch } from './metrics/catalog/index.js';
 import type { AppendResult, MetricStore } from './metrics/store/metric-store.js';
@@ -160,6 +161,24 @@ function seriesIngest(metricStore: MetricStore, log: Logger): (series: IngestSer
   };
 }
 
+/** The remote-write forwarder of TOCSIN_REMOTE_WRITE_URL, its spool in DATA_DIR/remote-write. */
+function remoteWriteForwarder(
+  config: ServerConfig,
+  log: Logger,
+  selfMetrics: SelfMetrics,
+): RemoteWriteForwarder | null {
+  if (config.remoteWrite === null) return null;
+  const forwarder = new RemoteWriteForwarder({
+    target: { url: config.remoteWrite.url, bearerToken: config.remoteWrite.bearerToken, timeoutMs: 30_000 },
+    dir: join(config.dataDir, 'remote-write'),
+    maxSpoolBytes: config.remoteWrite.spoolLimitBytes,
+    log,
+    onResult: selfMetrics.recordForward,
+  });
+  selfMetrics.watchForwarder(forwarder);
+  return forwarder;
+}
+
 /** Starts Tocsin with `config`: the HTTP API on config.host:config.port. */
 export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -174,8 +193,9 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     if (store.dialect === 'sqlite') await store.notifications.releaseInFlight(clock.now());
     // One pooled SMTP transport for the whole service: the dispatcher and the contact test share it.
     const emailTransport = createEmailTransport(config.smtp);
-    // One registry for /metrics, fed by the API, the evaluator and the dispatcher.
+    // One registry for /metrics, fed by the API, the evaluator, the dispatcher and the forwarder.
     const selfMetrics = new SelfMetrics({ store, metricStore });
+    const forwarder = remoteWriteForwarder(config, log, selfMetrics);
     const dispatcher = new Dispatcher({
       store,
       clock,
@@ -209,6 +229,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       emailTransport,
       metricStore,
       ingestSeries: seriesIngest(metricStore, log),
+      ...(forwarder && { forwarder }),
       ingestBodyLimitBytes: config.metrics.bodyLimitBytes,
       selfMetrics,
       policyDataSource: dataSourceFor,
@@ -216,6 +237,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     });
     const address = await app.listen({ host: config.host, port: config.port });
     dispatcher.start();
+    forwarder?.start();
     const evaluator = new Evaluator({
       store,
       clock,
@@ -241,6 +263,8 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       generatedAdminToken,
       async close() {
         await app.close();
+        // What is not yet forwarded stays spooled on disk for the next start.
+        await forwarder?.close();
         // The tick in flight commits (or not) before the dispatcher and the database close.
         await evaluator.stop();
         // Waits for the cycle in flight: a send already answered gets recorded before the database closes.

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { IngestProtocol, RefusedPoints } from './api/ingest/routes.js';
 import { CHANNELS } from './domain/alert-policy.js';
 import type { EvaluatorDeps, TickReport } from './evaluator/evaluator.js';
+import type { ForwardResult, RemoteWriteForwarder } from './ingest/forward/remote-write-forwarder.js';
 import type { MetricStore } from './metrics/store/metric-store.js';
 import type { DeliveryRecord, DispatcherDeps } from './notify/dispatcher.js';
 import type { Store } from './store/store.js';
@@ -40,6 +41,7 @@ export class SelfMetrics {
   readonly #notifications: Counter<'channel' | 'result'>;
   readonly #ingestedPoints: Counter<'protocol'>;
   readonly #rejectedPoints: Counter<'protocol' | 'reason'>;
+  readonly #forwardedRequests: Counter<'result'>;
 
   constructor(sources: SelfMetricSources = {}) {
     const registers = [this.registry];
@@ -85,6 +87,12 @@ export class SelfMetrics {
       labelNames: ['protocol', 'reason'] as const,
       registers,
     });
+    this.#forwardedRequests = new Counter({
+      name: 'tocsin_remote_write_requests_total',
+      help: 'Requests forwarded to the remote-write receiver, by result: sent, retried (an attempt failed and will be repeated), refused (a 4xx, dropped), dropped (the spool was full).',
+      labelNames: ['result'] as const,
+      registers,
+    });
     // Nothing of these is counted before its first event: zero series make rate() work from the start.
     for (const result of ['ok', 'failed', 'skipped']) this.#policiesEvaluated.inc({ result }, 0);
     for (const protocol of ['otlp', 'remote_write', 'push', 'rum']) this.#ingestedPoints.inc({ protocol }, 0);
@@ -123,6 +131,11 @@ export class SelfMetrics {
   ): void => {
     this.#ingestedPoints.inc({ protocol }, acceptedPoints);
     for (const { reason, points } of refused) this.#rejectedPoints.inc({ protocol, reason }, points);
+  };
+
+  /** The remote-write forwarder's onResult: what became of `count` requests. */
+  readonly recordForward = (result: ForwardResult, count: number): void => {
+    this.#forwardedRequests.inc({ result }, count);
   };
 
   #registerStoreGauges(store: NonNullable<SelfMetricSources['store']>): void {
@@ -165,6 +178,20 @@ export class SelfMetrics {
       registers: [this.registry],
       collect() {
         this.set(metricStore.stats().diskBytes);
+      },
+    });
+  }
+
+  /** Exports the remote-write forwarder's spool and results (it reports them through recordForward). */
+  watchForwarder(forwarder: Pick<RemoteWriteForwarder, 'waiting'>): void {
+    for (const result of ['sent', 'retried', 'refused', 'dropped'])
+      this.#forwardedRequests.inc({ result }, 0);
+    new Gauge({
+      name: 'tocsin_remote_write_spool_bytes',
+      help: 'Bytes of requests spooled on disk, waiting to be forwarded to the remote-write receiver.',
+      registers: [this.registry],
+      collect() {
+        this.set(forwarder.waiting.bytes);
       },
     });
   }

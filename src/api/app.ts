@@ -7,6 +7,7 @@ import type { ServerConfig } from '../config.js';
 import type { PolicyDataSource } from '../datasources/policy-data.js';
 import type { AlertPolicy } from '../domain/alert-policy.js';
 import type { Clock } from '../domain/clock.js';
+import type { RemoteWriteForwarder } from '../ingest/forward/remote-write-forwarder.js';
 import { defaultTemporality } from '../metrics/catalog/index.js';
 import type { MetricStore, Rejection } from '../metrics/store/metric-store.js';
 import type { EmailTransport } from '../notify/channels/email/index.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
    * ingestion endpoints (/v1/metrics, /api/v1/write, /api/v1/push, /api/v1/rum) and /rum.js are absent.
    */
   readonly ingestSeries?: SeriesIngest;
+  /** Forwards what is ingested to a remote-write receiver, when one is configured. */
+  readonly forwarder?: Pick<RemoteWriteForwarder, 'forwardSeries' | 'forwardBody'>;
   /** Largest metrics body as sent (TOCSIN_INGEST_BODY_LIMIT); default 16 MiB. */
   readonly ingestBodyLimitBytes?: number;
   /** The registry /metrics serves, shared with the evaluator and dispatcher; one of the app's own if omitted. */
@@ -129,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerRumRoutes(app, {
       ingest: function ingestBeacon(series) {
         const result = ingestSeries(series);
+        deps.forwarder?.forwardSeries(series);
         selfMetrics.recordIngest('rum', result.acceptedPoints, result.rejections as readonly Rejection[]);
         return result;
       },
@@ -137,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerIngestRoutes(app, {
       ingest: ingestSeries,
       observe: selfMetrics.recordIngest,
+      forward: deps.forwarder,
       clock: deps.clock,
       bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
       defaultTemporality,

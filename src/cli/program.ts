@@ -61,6 +61,10 @@ function addServeCommand(program: Command, io: CliIo): void {
       '--metrics-retention <duration>',
       'how long the metric store keeps data (TOCSIN_METRICS_RETENTION, default 8d)',
     )
+    .option(
+      '--remote-write-url <url>',
+      'also forward ingested samples to this remote-write receiver (TOCSIN_REMOTE_WRITE_URL)',
+    )
     .action(async (flags: Record<string, string | undefined>) => {
       const config = loadServerConfig(io.env, {
         TOCSIN_HOST: flags.host,
@@ -72,6 +76,7 @@ function addServeCommand(program: Command, io: CliIo): void {
         TOCSIN_PUBLIC_URL: flags.publicUrl,
         TOCSIN_LOG_LEVEL: flags.logLevel,
         TOCSIN_METRICS_RETENTION: flags.metricsRetention,
+        TOCSIN_REMOTE_WRITE_URL: flags.remoteWriteUrl,
       });
       const server = await startServer(config);
       io.stdout(

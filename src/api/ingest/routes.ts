@@ -2,7 +2,8 @@
 // (`POST /api/v1/write`, snappy protobuf) and JSON push (`POST /api/v1/push`). Each reads its body as
 // raw bytes (so that gzip and snappy are undone under one decompressed-size limit), decodes it into
 // IngestSeries and hands them to the metric store, telling the observer (the self-metrics) what was
-// stored and refused. They need a token with the `ingest` permission.
+// stored and refused. With forwarding configured, what each request brought is also spooled for the
+// remote-write receiver before the sender is answered. They need a token with the `ingest` permission.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
 import type { SeriesScope, SeriesTemporality } from '../../domain/metric-series.js';
@@ -11,7 +12,9 @@ import { decodeBody } from '../../ingest/body.js';
 import { isIngestError } from '../../ingest/decode-errors.js';
 import { decodeOtlpMetrics, otlpExportResponse, type OtlpFormat } from '../../ingest/otlp.js';
 import { decodePush } from '../../ingest/push.js';
+import type { RemoteWriteForwarder } from '../../ingest/forward/remote-write-forwarder.js';
 import { decodeWriteRequest, PrometheusMetadata } from '../../ingest/remote-write.js';
+import { snappyCompress } from '../../ingest/snappy-compress.js';
 import type { Rejection } from '../../metrics/store/metric-store.js';
 import type { SeriesIngest } from '../rum/routes.js';
 
@@ -34,6 +37,8 @@ export type IngestObserver = (
 export interface IngestRouteOptions {
   readonly ingest: SeriesIngest;
   readonly observe?: IngestObserver;
+  /** Where what is received is also sent (TOCSIN_REMOTE_WRITE_URL); absent: nowhere. */
+  readonly forward?: Pick<RemoteWriteForwarder, 'forwardSeries' | 'forwardBody'> | undefined;
   readonly clock: Clock;
   /** Largest body as sent (TOCSIN_INGEST_BODY_LIMIT). */
   readonly bodyLimitBytes: number;
@@ -134,6 +139,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
         try {
           const decoded = decodeOtlpMetrics(await bodyBytes(request, maxDecodedBytes), format);
           const stored = options.ingest(decoded.series);
+          options.forward?.forwardSeries(decoded.series);
           const rejections = stored.rejections as readonly Rejection[];
           options.observe?.('otlp', stored.acceptedPoints, [
             ...rejections,
@@ -168,9 +174,15 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
       async function remoteWrite(request: FastifyRequest, reply: FastifyReply) {
         try {
           // Prometheus always sends `Content-Encoding: snappy`; a body without it is taken as snappy too.
-          const bytes = await bodyBytes(request, maxDecodedBytes, 'snappy');
+          const encoding = request.headers['content-encoding'] ?? 'snappy';
+          const bytes = await bodyBytes(request, maxDecodedBytes, encoding);
           const series = decodeWriteRequest(bytes, prometheusMetadata);
           const stored = options.ingest(series);
+          if (options.forward) {
+            // As the sender sent it, labels and all; recompressed only when it came in another encoding.
+            const snappyAsSent = encoding.trim().toLowerCase() === 'snappy';
+            options.forward.forwardBody(snappyAsSent ? (request.body as Uint8Array) : snappyCompress(bytes));
+          }
           options.observe?.('remote_write', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
           throwIfRejected(stored);
           return reply.code(204).send();
@@ -210,6 +222,7 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
         });
         if (!decoded.ok) throw invalidRequest(decoded.problems);
         const stored = options.ingest(decoded.value);
+        options.forward?.forwardSeries(decoded.value);
         options.observe?.('push', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
         throwIfRejected(stored);
         return { acceptedPoints: stored.acceptedPoints };
