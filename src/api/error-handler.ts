@@ -2,11 +2,37 @@
 // our AppErrors as they are, fastify's own (bad JSON, body too large, wrong media type) translated,
 // anything else a logged 500 that reveals nothing internal.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { DataSourceError, type DataSourceFailure } from '../datasources/datasource-error.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { NameTakenError, StillReferencedError, isForeignKeyViolation } from '../store/store-errors.js';
+
+/**
+ * The API code of each data source failure: the expression or the id at fault is the request's problem
+ * (4xx); a peer that cannot be used is `unavailable` (503), like the database.
+ */
+const CODE_OF_DATA_SOURCE_FAILURE = {
+  unknown_datasource: 'not_found',
+  unreachable: 'unavailable',
+  timeout: 'unavailable',
+  unauthorized: 'unavailable',
+  bad_query: 'invalid_request',
+  query_failed: 'invalid_request',
+  unavailable: 'unavailable',
+  too_many_series: 'invalid_request',
+  duplicate_series: 'invalid_request',
+  bad_response: 'unavailable',
+  http_error: 'unavailable',
+} as const satisfies Record<DataSourceFailure, ErrorCode>;
 
 function translate(error: FastifyError | Error): AppError | null {
   if (error instanceof AppError) return error;
+  if (error instanceof DataSourceError) {
+    // The body carries `failure` next to the code, for the console and for scripts.
+    return new AppError(CODE_OF_DATA_SOURCE_FAILURE[error.failure], error.message, error.fields, {
+      cause: error,
+      details: { failure: error.failure },
+    });
+  }
   if (error instanceof NameTakenError) {
     return new AppError('name_taken', error.message, [{ field: 'name', reason: 'already taken' }]);
   }

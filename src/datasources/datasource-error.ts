@@ -1,8 +1,7 @@
-// The one error of data sources: why a query could not be answered, in words a user can act on. It is a
-// catalogued AppError, so the API answers it as it is and the evaluator logs its message; `failure` says
-// which way it failed, for the console and for tests.
+// The one error of data sources: why a query could not be answered, in words a user can act on. The API
+// answers it with a catalogued code chosen by its `failure` (api/error-handler.ts) and the evaluator logs
+// its message; `fields` names what in the request was at fault.
 import type { FieldProblem } from '../domain/field-problem.js';
-import { AppError, type ErrorCode } from '../errors.js';
 
 /** Every way a data source query fails. */
 export const DATA_SOURCE_FAILURES = [
@@ -33,41 +32,22 @@ export const DATA_SOURCE_FAILURES = [
 export type DataSourceFailure = (typeof DATA_SOURCE_FAILURES)[number];
 
 /**
- * The API code of each failure: the expression or the id at fault is the request's problem (4xx); a peer
- * that cannot be used is `unavailable` (503), like the database.
- */
-const CODE_OF_FAILURE = {
-  unknown_datasource: 'not_found',
-  unreachable: 'unavailable',
-  timeout: 'unavailable',
-  unauthorized: 'unavailable',
-  bad_query: 'invalid_request',
-  query_failed: 'invalid_request',
-  unavailable: 'unavailable',
-  too_many_series: 'invalid_request',
-  duplicate_series: 'invalid_request',
-  bad_response: 'unavailable',
-  http_error: 'unavailable',
-} as const satisfies Record<DataSourceFailure, ErrorCode>;
-
-/**
  * A data source query that failed. The message names the data source and its URL, never its password or
  * token; the API body carries `failure` next to the code.
  * @example throw new DataSourceError('timeout', 'the Prometheus data source "prom" … did not answer within 30 s');
  */
-export class DataSourceError extends AppError {
+export class DataSourceError extends Error {
   readonly failure: DataSourceFailure;
+  readonly fields: readonly FieldProblem[];
 
   constructor(
     failure: DataSourceFailure,
     message: string,
     options: { cause?: unknown; fields?: readonly FieldProblem[] } = {},
   ) {
-    super(CODE_OF_FAILURE[failure], message, options.fields ?? [], {
-      cause: options.cause,
-      details: { failure },
-    });
+    super(message, { cause: options.cause });
     this.name = 'DataSourceError';
     this.failure = failure;
+    this.fields = options.fields ?? [];
   }
 }

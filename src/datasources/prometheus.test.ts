@@ -150,7 +150,7 @@ describe('the Prometheus data source against a fake server', () => {
         window,
       ),
     );
-    expect(withPassword).toMatchObject({ failure: 'unauthorized', code: 'unavailable' });
+    expect(withPassword).toMatchObject({ failure: 'unauthorized' });
     expect(withPassword.message).toBe(
       `the Prometheus data source "prom" at ${url} refused its credentials (HTTP 401); check the basic auth ` +
         'username and password or the bearer token',
@@ -189,7 +189,7 @@ describe('the Prometheus data source against a fake server', () => {
       queryPrometheusRange(datasource(url, { timeoutSeconds: 1 }), 'up', window),
     );
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(silent).toMatchObject({ failure: 'timeout', code: 'unavailable' });
+    expect(silent).toMatchObject({ failure: 'timeout' });
     expect(silent.message).toBe(
       `the Prometheus data source "prom" at ${url} did not answer within 1 s (its timeoutSeconds): the server ` +
         'is slow or the expression too expensive; simplify the expression or raise timeoutSeconds',
@@ -209,7 +209,7 @@ describe('the Prometheus data source against a fake server', () => {
     const error = await rejection(
       queryPrometheusRange(datasource(closed), 'up', { fromMs: T0, toMs: T0 + MIN }),
     );
-    expect(error).toMatchObject({ failure: 'unreachable', code: 'unavailable' });
+    expect(error).toMatchObject({ failure: 'unreachable' });
     expect(error.message).toBe(
       `cannot reach the Prometheus data source "prom" at ${closed}: connection refused; check the URL and ` +
         'that the server is running',
@@ -232,7 +232,7 @@ describe('the Prometheus data source against a fake server', () => {
     handler = (_request, response) =>
       response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>');
     const page = await rejection(queryPrometheusRange(datasource(url), 'up', window));
-    expect(page).toMatchObject({ failure: 'bad_response', code: 'unavailable' });
+    expect(page).toMatchObject({ failure: 'bad_response' });
     expect(page.message).toMatch(/did not answer with Prometheus API JSON \(HTTP 200, text\/html\)/);
     handler = (_request, response) => response.writeHead(200).end('{"status":"succ');
     expect((await rejection(queryPrometheusRange(datasource(url), 'up', window))).failure).toBe(
@@ -247,7 +247,7 @@ describe('the Prometheus data source against a fake server', () => {
     const window = { fromMs: T0, toMs: T0 + MIN };
     handler = (_request, response) => response.writeHead(503).end('Service Unavailable');
     const starting = await rejection(queryPrometheusRange(datasource(url), 'up', window));
-    expect(starting).toMatchObject({ failure: 'unavailable', code: 'unavailable' });
+    expect(starting).toMatchObject({ failure: 'unavailable' });
     expect(starting.message).toBe(
       `the Prometheus data source "prom" at ${url} is unavailable (HTTP 503): it may be starting or ` +
         'overloaded; try again later',
@@ -269,7 +269,7 @@ describe('the Prometheus data source against a fake server', () => {
     const error = await rejection(
       queryPrometheusRange(datasource(`${url}/api/v1`), 'up', { fromMs: T0, toMs: T0 + MIN }),
     );
-    expect(error).toMatchObject({ failure: 'http_error', code: 'unavailable' });
+    expect(error).toMatchObject({ failure: 'http_error' });
     expect(error.message).toMatch(
       /answered HTTP 404 for \/api\/v1\/query_range: the URL must be the server's base URL/,
     );
@@ -281,7 +281,7 @@ describe('the Prometheus data source against a fake server', () => {
     const error = await rejection(
       queryPrometheusRange(datasource(url), 'up', { fromMs: T0, toMs: T0 + MIN }, { maxSeries: 2 }),
     );
-    expect(error).toMatchObject({ failure: 'too_many_series', code: 'invalid_request' });
+    expect(error).toMatchObject({ failure: 'too_many_series' });
     expect(error.message).toMatch(
       /^the Prometheus data source "prom" at .* answered 3 series, more than the 2 one policy may watch/,
     );
@@ -397,7 +397,7 @@ describe('the Prometheus data source against a fake server', () => {
           toMs: T0 + MIN,
         }),
       );
-      expect(error).toMatchObject({ failure: 'unknown_datasource', code: 'not_found' });
+      expect(error).toMatchObject({ failure: 'unknown_datasource' });
       expect(error.message).toBe(
         'alert policy "queues too deep" reads the data source with id d1, which does not exist; choose ' +
           'another data source for it',
