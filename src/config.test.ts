@@ -15,6 +15,14 @@ describe('server configuration', () => {
     });
   });
 
+  it('writes notifications in Chinese unless told to write them in English', () => {
+    expect(loadServerConfig({}).notificationLocale).toBe('zh-CN');
+    expect(loadServerConfig({ TOCSIN_NOTIFICATION_LOCALE: 'en' }).notificationLocale).toBe('en');
+    expect(() => loadServerConfig({ TOCSIN_NOTIFICATION_LOCALE: 'fr' })).toThrow(
+      'TOCSIN_NOTIFICATION_LOCALE: must be zh-CN or en',
+    );
+  });
+
   it('lets flags override the environment and reduces allowed origins to their origin', () => {
     const config = loadServerConfig(
       {

@@ -78,6 +78,8 @@ const serverSchema = z.object({
       'must be 32 bytes in base64 (openssl rand -base64 32)',
     )
     .optional(),
+  /** The language of the default notification texts: zh-CN (as ARMS) or en. Default zh-CN. */
+  TOCSIN_NOTIFICATION_LOCALE: z.enum(['zh-CN', 'en'], 'must be zh-CN or en').default('zh-CN'),
   /** Log level: fatal, error, warn, info, debug, trace or silent. Default info. */
   TOCSIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SMTP server for e-mail notifications: smtp://user:pass@host:587 or smtps://…:465. Default unset. */
@@ -154,6 +156,8 @@ export interface ServerConfig {
   readonly allowedWebhookOrigins: readonly string[];
   readonly evaluationIntervalMs: number;
   readonly publicUrl: string;
+  /** The language of the default notification texts (a policy's own template replaces them). */
+  readonly notificationLocale: 'zh-CN' | 'en';
   readonly encryptionKey: Buffer | null;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
@@ -218,6 +222,7 @@ export function loadServerConfig(env: Environment, flags: Environment = {}): Ser
     allowedWebhookOrigins: raw.TOCSIN_ALLOWED_WEBHOOK_ORIGINS,
     evaluationIntervalMs: raw.TOCSIN_EVALUATION_INTERVAL,
     publicUrl: (raw.TOCSIN_PUBLIC_URL ?? `http://${hostForUrl}:${raw.TOCSIN_PORT}`).replace(/\/+$/, ''),
+    notificationLocale: raw.TOCSIN_NOTIFICATION_LOCALE,
     encryptionKey: raw.TOCSIN_ENCRYPTION_KEY ? Buffer.from(raw.TOCSIN_ENCRYPTION_KEY, 'base64') : null,
     logLevel: raw.TOCSIN_LOG_LEVEL,
     bodyLimitBytes: raw.TOCSIN_BODY_LIMIT,

@@ -248,6 +248,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
       options: {
         intervalMs: config.evaluationIntervalMs,
         publicUrl: config.publicUrl,
+        locale: config.notificationLocale,
         retentionMs: config.eventRetentionMs,
       },
     });

@@ -32,7 +32,8 @@ import { registerRumRoutes, type SeriesIngest } from './rum/routes.js';
 import { zodValidatorCompiler } from './validation.js';
 
 export interface AppDeps {
-  readonly config: Pick<ServerConfig, 'allowedWebhookOrigins' | 'bodyLimitBytes' | 'publicUrl'>;
+  readonly config: Pick<ServerConfig, 'allowedWebhookOrigins' | 'bodyLimitBytes' | 'publicUrl'> &
+    Partial<Pick<ServerConfig, 'notificationLocale'>>;
   readonly store: Store;
   readonly clock: Clock;
   /** The SMTP transport for e-mails the API sends (the contact test); null or omitted without SMTP. */
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAlertmanagerRoutes(app, deps.store, {
     clock: deps.clock,
     publicUrl: deps.config.publicUrl,
+    locale: deps.config.notificationLocale,
     notifier: deps.notifier,
     bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
   });

@@ -191,6 +191,24 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('writes its messages in the language TOCSIN_NOTIFICATION_LOCALE chose', async () => {
+      await app.close();
+      app = await buildApp({
+        config: {
+          allowedWebhookOrigins: [],
+          bodyLimitBytes: 1024 * 1024,
+          publicUrl: 'https://tocsin.example',
+          notificationLocale: 'en',
+        },
+        store,
+        clock: { now: () => now },
+      });
+      url = await app.listen({ host: '127.0.0.1', port: 0 });
+      await post(payload([alert()]));
+      const [row] = await outbox();
+      expect(row).toMatchObject({ payload: { title: '[P1 Alert] HighErrorRate', locale: 'en' } });
+    });
+
     it('changes nothing when the same payload comes again, or when Alertmanager re-sends the group', async () => {
       const body = payload([alert()]);
       await post(body);
