@@ -1,5 +1,6 @@
-// The console's build: one hashed bundle set in dist/console, which the service serves at `/`
-// (src/api/console/routes.ts). No CDN: every asset is emitted here.
+// The console's build: hashed bundles in dist/console, which the service serves at `/`
+// (src/api/console/routes.ts) — each page its own chunk (React.lazy in src/app.tsx). No CDN: every asset
+// is emitted here.
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -11,7 +12,7 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
-    // antd is one large chunk by nature; the console is served from the same host, not over a slow CDN.
+    // antd's core is one large shared chunk by nature; the console is served from the same host.
     chunkSizeWarningLimit: 2000,
   },
   server: {

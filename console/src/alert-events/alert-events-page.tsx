@@ -1,22 +1,28 @@
-// Alerts > Alert Event History: events filtered by state, policy, severity and time; acknowledge (no
-// more firing messages) and close (resolved now, no recovery message).
+// Alerts > Alert Event History: what fires now by severity, events filtered by state, policy, severity and
+// time; Details (a drawer with the chart around the event), acknowledge (no more firing messages) and
+// close (resolved now, no recovery message).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Grid, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, queryString, type Page } from '../api/client';
 import { EVENT_STATES, SEVERITIES, type AlertEvent, type AlertPolicy } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { WrappingText } from '../layout/wrapping-text';
+import { AlertEventDrawer } from './alert-event-drawer';
+import { FiringOverview } from './firing-overview';
 
 type Range = Parameters<NonNullable<React.ComponentProps<typeof DatePicker.RangePicker>['onChange']>>[0];
 
 export function AlertEventsPage() {
   const { t, formatTime } = useI18n();
   const { message } = App.useApp();
+  const wide = Grid.useBreakpoint().md !== false;
   const queryClient = useQueryClient();
   const [state, setState] = useState<string | undefined>();
   const [policyId, setPolicyId] = useState<string | undefined>();
   const [severity, setSeverity] = useState<string | undefined>();
   const [range, setRange] = useState<Range>(null);
+  const [shown, setShown] = useState<AlertEvent | null>(null);
   const from = range?.[0]?.toISOString();
   const to = range?.[1]?.toISOString();
 
@@ -42,6 +48,7 @@ export function AlertEventsPage() {
   return (
     <>
       <Typography.Title level={3}>{t('events.title')}</Typography.Title>
+      <FiringOverview severity={severity} onSeverity={setSeverity} />
       <Space wrap style={{ marginBottom: 16 }}>
         <Select
           aria-label={t('events.state')}
@@ -80,8 +87,12 @@ export function AlertEventsPage() {
         dataSource={[...(events.data?.items ?? [])]}
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        // Secondary columns show from md (768 px) up: on a phone the table keeps what one acts on.
         columns={[
-          { title: t('events.policy'), dataIndex: 'policyName' },
+          {
+            title: t('events.policy'),
+            render: (_, event) => <WrappingText>{event.policyName}</WrappingText>,
+          },
           {
             title: t('events.dimension'),
             render: (_, event) =>
@@ -97,27 +108,37 @@ export function AlertEventsPage() {
             ),
           },
           { title: t('events.startedAt'), render: (_, event) => formatTime(event.startedAt) },
-          { title: t('events.resolvedAt'), render: (_, event) => formatTime(event.resolvedAt) },
-          { title: t('events.notifyCount'), dataIndex: 'notifyCount' },
+          {
+            title: t('events.resolvedAt'),
+            responsive: ['md'],
+            render: (_, event) => formatTime(event.resolvedAt),
+          },
+          { title: t('events.notifyCount'), dataIndex: 'notifyCount', responsive: ['md'] },
           {
             title: t('events.acknowledged'),
+            responsive: ['md'],
             render: (_, event) =>
               event.acknowledgedAt ? `${event.acknowledgedBy ?? ''} ${formatTime(event.acknowledgedAt)}` : '',
           },
           {
             title: t('common.actions'),
-            render: (_, event) =>
-              event.state === 'firing' && (
-                <Space size={0}>
-                  {!event.acknowledgedAt && (
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() => act.mutate({ event, action: 'acknowledge' })}
-                    >
-                      {t('events.acknowledge')}
-                    </Button>
-                  )}
+            // Kept in sight while the other columns scroll sideways, where there is room for both.
+            fixed: wide ? 'right' : undefined,
+            render: (_, event) => (
+              <Space size={0}>
+                <Button type="link" size="small" onClick={() => setShown(event)}>
+                  {t('events.details')}
+                </Button>
+                {event.state === 'firing' && !event.acknowledgedAt && (
+                  <Button
+                    type="link"
+                    size="small"
+                    onClick={() => act.mutate({ event, action: 'acknowledge' })}
+                  >
+                    {t('events.acknowledge')}
+                  </Button>
+                )}
+                {event.state === 'firing' && (
                   <Popconfirm
                     title={t('events.closeConfirm')}
                     okText={t('common.ok')}
@@ -128,11 +149,13 @@ export function AlertEventsPage() {
                       {t('events.close')}
                     </Button>
                   </Popconfirm>
-                </Space>
-              ),
+                )}
+              </Space>
+            ),
           },
         ]}
       />
+      {shown && <AlertEventDrawer event={shown} onClose={() => setShown(null)} />}
     </>
   );
 }

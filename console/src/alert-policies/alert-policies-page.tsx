@@ -1,11 +1,12 @@
 // Alerts > Alert Policies: search, filter by kind and state, when each last fired, the Create Alarm menu
 // by kind, and Edit / Enable-Disable / Delete in the Actions column.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Grid, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, queryString, type Page } from '../api/client';
 import { POLICY_KINDS, type AlertEvent, type AlertPolicy, type PolicyKind } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { WrappingText } from '../layout/wrapping-text';
 import type { MessageKey } from '../i18n/messages-en';
 import { AlertPolicyDialog } from './alert-policy-dialog';
 
@@ -19,6 +20,7 @@ const CREATE_LABELS: Record<PolicyKind, MessageKey> = {
 export function AlertPoliciesPage() {
   const { t, formatTime } = useI18n();
   const { message } = App.useApp();
+  const wide = Grid.useBreakpoint().md !== false;
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const [kind, setKind] = useState<PolicyKind | undefined>();
@@ -39,6 +41,7 @@ export function AlertPoliciesPage() {
   });
   const lastFired = new Map<string, string>();
   for (const event of events.data?.items ?? []) {
+    if (event.policyId === null) continue; // the Alertmanager bridge's events belong to no policy
     const seen = lastFired.get(event.policyId);
     if (!seen || seen < event.startedAt) lastFired.set(event.policyId, event.startedAt);
   }
@@ -110,10 +113,19 @@ export function AlertPoliciesPage() {
         dataSource={[...(policies.data?.items ?? [])]}
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        // Secondary columns show from md (768 px) up: on a phone the table keeps what one acts on.
         columns={[
-          { title: t('policies.name'), dataIndex: 'name' },
-          { title: t('policies.kind'), render: (_, policy) => t(`policies.kind.${policy.kind}`) },
-          { title: t('policies.target'), render: (_, policy) => policy.target ?? t('common.empty') },
+          { title: t('policies.name'), render: (_, policy) => <WrappingText>{policy.name}</WrappingText> },
+          {
+            title: t('policies.kind'),
+            responsive: ['md'],
+            render: (_, policy) => t(`policies.kind.${policy.kind}`),
+          },
+          {
+            title: t('policies.target'),
+            responsive: ['md'],
+            render: (_, policy) => policy.target ?? t('common.empty'),
+          },
           {
             title: t('policies.state'),
             render: (_, policy) =>
@@ -125,6 +137,7 @@ export function AlertPoliciesPage() {
           },
           {
             title: t('policies.lastFired'),
+            responsive: ['md'],
             render: (_, policy) => {
               const time = lastFired.get(policy.id);
               return time ? formatTime(time) : t('policies.never');
@@ -132,6 +145,8 @@ export function AlertPoliciesPage() {
           },
           {
             title: t('common.actions'),
+            // Kept in sight while the other columns scroll sideways, where there is room for both.
+            fixed: wide ? 'right' : undefined,
             render: (_, policy) => (
               <Space size={0}>
                 <Button type="link" size="small" onClick={() => setDialog({ kind: policy.kind, policy })}>

@@ -1,7 +1,8 @@
 // Create Alarm / Edit Alarm, field by field as in the ARMS dialog: Alarm Name, Application Site, Type,
-// Dimension, Alarm Rules (Meet All / Meet Any, "+" for another rule), Notification Mode, Notification
-// Receiver (Contact Groups → Selected Groups), silence period, effective window, severity. The API's field
-// errors appear under the field they name, and nothing typed is lost.
+// Dimension, Alarm Rules (Meet All / Meet Any, "+" for another rule) with a live preview chart, how events
+// open and resolve, Notification Mode, Notification Receiver (Contact Groups → Selected Groups), silence
+// period, effective window, severity and the message template. The API's field errors appear under the
+// field they name, and nothing typed is lost.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -23,6 +24,8 @@ import { api, ApiError, type FieldProblem, type Page } from '../api/client';
 import {
   AGGREGATIONS,
   BASELINES,
+  NO_DATA_ACTIONS,
+  NO_DATA_FILLS,
   PERCENT_COMPARATORS,
   PLAIN_COMPARATORS,
   SEVERITIES,
@@ -38,6 +41,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages-en';
 import { GroupPicker } from './group-picker';
 import { formToBody, newPolicyForm, policyFieldPath, policyToForm, type PolicyForm } from './policy-form';
+import { PolicyPreviewPanel } from './policy-preview';
 
 const COMPARISONS = [
   ...PLAIN_COMPARATORS,
@@ -154,6 +158,9 @@ export function AlertPolicyDialog({
       >
         <Form.Item label={t('policy.name')} name="name" rules={[{ required: true }]}>
           <Input autoFocus />
+        </Form.Item>
+        <Form.Item label={t('policy.description')} name="description">
+          <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={2000} />
         </Form.Item>
         {kind === 'prometheus' ? (
           <>
@@ -324,15 +331,41 @@ export function AlertPolicyDialog({
             </>
           )}
         </Form.List>
-        <Form.Item label={t('policy.noData')} name="noData">
-          <Select
-            style={{ maxWidth: 320 }}
-            options={(['none', 'zero', 'one'] as const).map((value) => ({
-              value,
-              label: t(`policy.noData.${value}`),
-            }))}
-          />
-        </Form.Item>
+        <PolicyPreviewPanel kind={kind} policy={policy} groups={groups.data?.items ?? []} />
+        <Divider titlePlacement="start">{t('policy.lifecycle')}</Divider>
+        <Space wrap align="start">
+          <Form.Item label={t('policy.noData')} name="noData">
+            <Select
+              style={{ width: 260 }}
+              options={NO_DATA_FILLS.map((value) => ({
+                value,
+                label: t(`policy.noData.${value}`),
+              }))}
+            />
+          </Form.Item>
+          <Form.Item label={t('policy.noDataAction')} name="noDataAction">
+            <Select
+              style={{ width: 260 }}
+              options={NO_DATA_ACTIONS.map((value) => ({ value, label: t(`policy.noDataAction.${value}`) }))}
+            />
+          </Form.Item>
+        </Space>
+        <Space wrap align="start">
+          <Form.Item
+            label={t('policy.forEvaluations')}
+            name="forEvaluations"
+            extra={t('policy.forEvaluationsHelp')}
+          >
+            <InputNumber min={1} max={60} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item
+            label={t('policy.recoveryMinutes')}
+            name="recoveryMinutes"
+            extra={t('policy.recoveryMinutesHelp')}
+          >
+            <InputNumber min={0} max={1440} style={{ width: 160 }} />
+          </Form.Item>
+        </Space>
 
         <Divider />
         <Form.Item label={t('policy.channels')} name={['notification', 'channels']}>
@@ -354,6 +387,7 @@ export function AlertPolicyDialog({
             <Radio.Group optionType="button" options={SEVERITIES.map((value) => ({ value, label: value }))} />
           </Form.Item>
         </Space>
+        <Divider titlePlacement="start">{t('policy.effective')}</Divider>
         <Form.Item label={t('policy.days')} name={['notification', 'effective', 'days']}>
           <Checkbox.Group
             options={[1, 2, 3, 4, 5, 6, 7].map((day) => ({
@@ -373,6 +407,21 @@ export function AlertPolicyDialog({
             <Input style={{ width: 200 }} />
           </Form.Item>
         </Space>
+        <Divider titlePlacement="start">{t('policy.template')}</Divider>
+        <Form.Item
+          label={t('policy.templateTitle')}
+          name={['notification', 'template', 'title']}
+          extra={t('policy.templateHelp')}
+        >
+          <Input placeholder="[{{severity}}] {{policy.name}} {{dimension.value}}" maxLength={200} />
+        </Form.Item>
+        <Form.Item label={t('policy.templateBody')} name={['notification', 'template', 'body']}>
+          <Input.TextArea
+            autoSize={{ minRows: 2, maxRows: 8 }}
+            maxLength={4000}
+            placeholder={'{{rules}}\n{{links.view}}'}
+          />
+        </Form.Item>
         {unplaced.length > 0 && (
           <Alert
             type="error"

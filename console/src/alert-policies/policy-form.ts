@@ -15,6 +15,7 @@ export interface ConditionForm {
 
 export interface PolicyForm {
   name: string;
+  description?: string;
   kind: PolicyKind;
   target?: string;
   metricType?: string;
@@ -23,12 +24,17 @@ export interface PolicyForm {
   dimension: { mode: string; key?: string; value?: string };
   rules: { match: 'all' | 'any'; conditions: ConditionForm[] };
   noData: string;
+  /** Blank: the service's default (fire at once, resolve after 5 minutes, keep while data is missing). */
+  forEvaluations?: number | null;
+  recoveryMinutes?: number | null;
+  noDataAction?: string;
   severity: string;
   notification: {
     channels: Channel[];
     contactGroupIds: string[];
     silenceMinutes: number | null;
     effective: { days: number[]; from: string; to: string; timeZone: string };
+    template: { title?: string; body?: string };
   };
 }
 
@@ -44,12 +50,16 @@ export function newPolicyForm(kind: PolicyKind): PolicyForm {
       conditions: [{ windowMinutes: 5, aggregation: 'avg', comparison: 'gt', threshold: null }],
     },
     noData: 'none',
+    forEvaluations: 1,
+    recoveryMinutes: 5,
+    noDataAction: 'keep',
     severity: 'P3',
     notification: {
       channels: ['dingtalk'],
       contactGroupIds: [],
       silenceMinutes: 1440,
       effective: { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00', timeZone: userTimeZone() },
+      template: {},
     },
   };
 }
@@ -57,6 +67,7 @@ export function newPolicyForm(kind: PolicyKind): PolicyForm {
 export function policyToForm(policy: AlertPolicy): PolicyForm {
   return {
     name: policy.name,
+    ...(policy.description && { description: policy.description }),
     kind: policy.kind,
     ...(policy.target !== undefined && { target: policy.target }),
     ...(policy.metricType && policy.kind !== 'custom' && { metricType: policy.metricType }),
@@ -76,12 +87,19 @@ export function policyToForm(policy: AlertPolicy): PolicyForm {
       })),
     },
     noData: policy.noData,
+    forEvaluations: policy.forEvaluations ?? 1,
+    recoveryMinutes: policy.recoveryMinutes ?? 5,
+    noDataAction: policy.noDataAction ?? 'keep',
     severity: policy.severity,
     notification: {
       channels: [...policy.notification.channels],
       contactGroupIds: [...policy.notification.contactGroupIds],
       silenceMinutes: policy.notification.silenceMinutes,
       effective: { ...policy.notification.effective, days: [...policy.notification.effective.days] },
+      template: {
+        ...(policy.notification.template?.title && { title: policy.notification.template.title }),
+        ...(policy.notification.template?.body && { body: policy.notification.template.body }),
+      },
     },
   };
 }
@@ -89,8 +107,8 @@ export function policyToForm(policy: AlertPolicy): PolicyForm {
 const blankToNull = (text: string | undefined) => (text === undefined || text.trim() === '' ? null : text);
 
 /**
- * The request body; `original` (when editing) keeps the settings this dialog does not show (description,
- * lifecycle settings, template, enabled), since PUT replaces the whole policy.
+ * The request body; `original` (when editing) keeps the settings this dialog does not show (enabled, and
+ * fields a newer service may add), since PUT replaces the whole policy.
  */
 export function formToBody(values: PolicyForm, original: AlertPolicy | null): Record<string, unknown> {
   const isPrometheus = values.kind === 'prometheus';
@@ -106,6 +124,7 @@ export function formToBody(values: PolicyForm, original: AlertPolicy | null): Re
   return {
     ...kept,
     name: values.name,
+    description: blankToNull(values.description),
     kind: values.kind,
     target: blankToNull(values.target),
     metricType: isPrometheus ? null : values.kind === 'custom' ? 'custom' : blankToNull(values.metricType),
@@ -127,6 +146,9 @@ export function formToBody(values: PolicyForm, original: AlertPolicy | null): Re
       }),
     },
     noData: values.noData,
+    forEvaluations: values.forEvaluations ?? null,
+    recoveryMinutes: values.recoveryMinutes ?? null,
+    noDataAction: values.noDataAction ?? null,
     severity: values.severity,
     notification: {
       ...(original?.notification ?? {}),
@@ -134,8 +156,16 @@ export function formToBody(values: PolicyForm, original: AlertPolicy | null): Re
       contactGroupIds: values.notification.contactGroupIds,
       silenceMinutes: values.notification.silenceMinutes,
       effective: values.notification.effective,
+      template: templateBody(values.notification.template),
     },
   };
+}
+
+/** Blank title and body are the default texts: no template at all. */
+function templateBody(template: PolicyForm['notification']['template'] | undefined) {
+  const title = blankToNull(template?.title);
+  const body = blankToNull(template?.body);
+  return title === null && body === null ? null : { title, body };
 }
 
 /** Where an API field problem is shown in this form; null: nowhere but the summary. */
@@ -152,7 +182,22 @@ export function policyFieldPath(path: FieldPath): FieldPath | null {
     const [, , part] = path;
     return part === 'days' || part === undefined ? ['notification', 'effective', 'days'] : path.slice(0, 3);
   }
-  const known = ['name', 'target', 'metricType', 'datasourceId', 'expr', 'noData', 'severity'];
+  if (first === 'notification' && second === 'template') {
+    return ['notification', 'template', path[2] === 'title' ? 'title' : 'body'];
+  }
+  const known = [
+    'name',
+    'description',
+    'target',
+    'metricType',
+    'datasourceId',
+    'expr',
+    'noData',
+    'noDataAction',
+    'forEvaluations',
+    'recoveryMinutes',
+    'severity',
+  ];
   if (typeof first === 'string' && known.includes(first)) return [first];
   if (first === 'dimension')
     return ['dimension', second === 'value' ? 'value' : second === 'key' ? 'key' : 'mode'];

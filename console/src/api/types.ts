@@ -10,6 +10,9 @@ export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const CHANNELS = ['dingtalk', 'email', 'webhook'] as const;
 export const DIMENSION_MODES = ['traverse', 'specified', 'none'] as const;
 export const NO_DATA_FILLS = ['none', 'zero', 'one'] as const;
+export const NO_DATA_ACTIONS = ['keep', 'resolve', 'alert'] as const;
+export const DINGTALK_MESSAGE_TYPES = ['markdown', 'actionCard', 'text'] as const;
+export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 export const EVENT_STATES = ['firing', 'resolved'] as const;
 export const NOTIFICATION_STATES = ['queued', 'sending', 'sent', 'retrying', 'failed'] as const;
 
@@ -37,7 +40,16 @@ export interface Contact extends Stored {
   readonly dingtalk: DingtalkRobot | null;
   readonly email: string | null;
   readonly phone: string | null;
-  readonly webhook: { readonly url: string; readonly method: string } | null;
+  readonly webhook: GenericWebhook | null;
+}
+
+export interface GenericWebhook {
+  readonly url: string;
+  readonly method: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly bodyTemplate?: string | null;
+  /** Masked as the API shows it (`…9f3a`); sent back unchanged it keeps the stored secret. */
+  readonly secret?: string | null;
 }
 
 export interface ChannelTestResult {
@@ -82,13 +94,16 @@ export interface AlertPolicy extends Stored {
   readonly dimension: { readonly mode: string; readonly key?: string; readonly value?: string };
   readonly rules: { readonly match: 'all' | 'any'; readonly conditions: readonly Condition[] };
   readonly noData: string;
+  readonly noDataAction?: string | null;
+  readonly forEvaluations?: number | null;
+  readonly recoveryMinutes?: number | null;
   readonly severity: string;
   readonly notification: {
     readonly channels: readonly Channel[];
     readonly contactGroupIds: readonly string[];
     readonly silenceMinutes: number;
     readonly effective: EffectiveWindow;
-    readonly template: unknown;
+    readonly template: { readonly title: string | null; readonly body: string | null } | null;
   };
   readonly enabled: boolean;
   readonly [other: string]: unknown;
@@ -96,11 +111,14 @@ export interface AlertPolicy extends Stored {
 
 export interface AlertEvent extends Stored {
   readonly state: 'firing' | 'resolved';
-  readonly policyId: string;
+  /** null for events of the Alertmanager bridge, which have no policy. */
+  readonly policyId: string | null;
   readonly policyName: string;
   readonly policyKind: string;
   readonly severity: string;
   readonly dimension: { readonly key: string | null; readonly value: string | null } | null;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly triggerValues?: readonly TriggerValue[];
   readonly startedAt: string;
   readonly resolvedAt: string | null;
   readonly notifyCount: number;
@@ -155,4 +173,65 @@ export interface MetricSummary {
   readonly metric: string;
   readonly series: number;
   readonly labels: readonly string[];
+}
+
+/** One rule's numbers when an event opened (percent-change rules with their baseline and change). */
+export interface TriggerValue {
+  readonly metric: string | null;
+  readonly aggregation: string;
+  readonly comparator: string;
+  readonly threshold: number;
+  readonly value: number | null;
+  readonly baseline?: string | null;
+  readonly baselineValue?: number | null;
+  readonly changePct?: number | null;
+  readonly holds: boolean;
+}
+
+/** The answer of `:preview` (src/api/alert-policies/preview-schema.ts): one list entry per minute. */
+export interface PolicyPreview {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepMs: number;
+  readonly totalDimensions: number;
+  readonly truncated: boolean;
+  readonly dimensions: readonly PreviewDimension[];
+}
+
+export interface PreviewDimension {
+  readonly key: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly firing: readonly {
+    readonly fromMs: number;
+    readonly openedAtMs: number;
+    readonly toMs: number;
+    readonly ongoing: boolean;
+    readonly noData: boolean;
+  }[];
+  readonly rules: readonly PreviewRule[];
+}
+
+export interface PreviewRule {
+  readonly metric: string | null;
+  readonly aggregation: string;
+  readonly windowMinutes: number;
+  readonly comparator: string;
+  readonly baseline: string | null;
+  readonly threshold: number;
+  readonly series: readonly (number | null)[];
+  readonly values: readonly (number | null)[];
+  readonly baselineValues?: readonly (number | null)[];
+  readonly thresholdValues?: readonly (number | null)[];
+  readonly holds: readonly (boolean | null)[];
+}
+
+/** The answer of `GET /metrics/query`. */
+export interface MetricQueryAnswer {
+  readonly metric: string;
+  readonly unit: string | null;
+  readonly groupBy: string | null;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepMs: number;
+  readonly groups: readonly { readonly key: string | null; readonly values?: readonly (number | null)[] }[];
 }

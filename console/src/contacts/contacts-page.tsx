@@ -56,6 +56,7 @@ function ContactTab() {
         dataSource={[...(contacts.data?.items ?? [])]}
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        // Secondary columns show from md (768 px) up: on a phone the table keeps what one acts on.
         columns={[
           { title: t('common.name'), dataIndex: 'name' },
           {
@@ -70,8 +71,16 @@ function ContactTab() {
               ),
           },
           { title: t('contacts.email'), render: (_, contact) => contact.email ?? t('common.empty') },
-          { title: t('contacts.phone'), render: (_, contact) => contact.phone ?? t('common.empty') },
-          { title: t('contacts.webhook'), render: (_, contact) => contact.webhook?.url ?? t('common.empty') },
+          {
+            title: t('contacts.phone'),
+            responsive: ['md'],
+            render: (_, contact) => contact.phone ?? t('common.empty'),
+          },
+          {
+            title: t('contacts.webhook'),
+            responsive: ['md'],
+            render: (_, contact) => contact.webhook?.url ?? t('common.empty'),
+          },
           {
             title: t('common.actions'),
             render: (_, contact) => (

@@ -1,8 +1,8 @@
 // The frame of every signed-in page, laid out like the ARMS console: a side menu (Alerts > Alert
 // Policies, Alert Event History, Alert Sending History, Contacts; Data sources; Metrics), a header with
 // the language switch and sign-out. On a phone the menu folds away behind a button.
-import { Button, Drawer, Grid, Layout, Menu, Typography, type MenuProps } from 'antd';
-import { useState } from 'react';
+import { Button, Drawer, Grid, Layout, Menu, Spin, Typography, type MenuProps } from 'antd';
+import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { storeToken } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -68,7 +68,7 @@ export function ConsoleLayout() {
           {menu}
         </Drawer>
       )}
-      <Layout>
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
           style={{
             background: '#fff',
@@ -100,9 +100,12 @@ export function ConsoleLayout() {
             </Button>
           </div>
         </Layout.Header>
-        <Layout.Content style={{ padding: narrow ? 8 : 24 }}>
+        <Layout.Content style={{ padding: narrow ? 8 : 24, minWidth: 0 }}>
           <main>
-            <Outlet />
+            {/* Pages load as their own chunks; the frame stays while one arrives. */}
+            <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+              <Outlet />
+            </Suspense>
           </main>
         </Layout.Content>
       </Layout>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { api, queryString, type Page } from '../api/client';
 import { CHANNELS, NOTIFICATION_STATES, type Notification } from '../api/types';
 import { useI18n } from '../i18n/i18n';
+import { WrappingText } from '../layout/wrapping-text';
 
 const STATE_COLORS: Record<string, string> = {
   sent: 'green',
@@ -54,24 +55,34 @@ export function SendingHistoryPage() {
         dataSource={[...(notifications.data?.items ?? [])]}
         scroll={{ x: 'max-content' }}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        // Secondary columns show from md (768 px) up: on a phone the table keeps what one acts on.
         columns={[
           { title: t('sending.createdAt'), render: (_, row) => formatTime(row.createdAt) },
-          { title: t('sending.title.column'), render: (_, row) => row.title ?? row.kind },
+          // The state comes early: on a narrow screen it is what must show without scrolling.
+          {
+            title: t('sending.state'),
+            render: (_, row) => <Tag color={STATE_COLORS[row.state]}>{row.state}</Tag>,
+          },
+          {
+            title: t('sending.title.column'),
+            render: (_, row) => <WrappingText>{row.title ?? row.kind}</WrappingText>,
+          },
           { title: t('sending.channel'), dataIndex: 'channel' },
           {
             title: t('sending.target'),
+            responsive: ['md'],
             render: (_, row) => (
               <Typography.Text ellipsis style={{ maxWidth: 240 }}>
                 {row.target}
               </Typography.Text>
             ),
           },
+          { title: t('sending.attempts'), dataIndex: 'attempts', responsive: ['md'] },
           {
-            title: t('sending.state'),
-            render: (_, row) => <Tag color={STATE_COLORS[row.state]}>{row.state}</Tag>,
+            title: t('sending.nextAttempt'),
+            responsive: ['md'],
+            render: (_, row) => formatTime(row.nextAttemptAt),
           },
-          { title: t('sending.attempts'), dataIndex: 'attempts' },
-          { title: t('sending.nextAttempt'), render: (_, row) => formatTime(row.nextAttemptAt) },
           { title: t('sending.errcode'), render: (_, row) => row.answer?.errcode ?? '' },
           { title: t('sending.errmsg'), render: (_, row) => row.answer?.errmsg ?? '' },
           { title: t('sending.fix'), render: (_, row) => row.lastError ?? '' },
