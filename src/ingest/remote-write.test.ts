@@ -25,6 +25,7 @@ import {
   varint,
   writeRequestArb,
 } from './test-support.js';
+import { SnappyOutputBuffer } from './snappy-block.js';
 import { WIRE_TYPE } from './wire-reader.js';
 
 const LIMITS = { maxDecodedBytes: 16 * 1024 * 1024 };
@@ -165,6 +166,50 @@ describe('decodeRemoteWrite', () => {
     expect(series).toHaveLength(1);
     expect(series[0]!.values).toEqual([1, NaN, 4]);
     expect(series[0]!.timestampsMs).toEqual([T0, T0 + 30_000, T0 + 45_000]);
+  });
+
+  it('reads samples whose fields are reordered, repeated (the last wins) or left out, not only value then timestamp', () => {
+    const double = (value: number) =>
+      protoField(1, WIRE_TYPE.fixed64, new Uint8Array(new Float64Array([value]).buffer));
+    const sample = (...fields: Uint8Array[]) => protoField(2, WIRE_TYPE.lengthDelimited, concat(...fields));
+    const name = protoField(
+      1,
+      WIRE_TYPE.lengthDelimited,
+      concat(
+        protoField(1, WIRE_TYPE.lengthDelimited, new TextEncoder().encode('__name__')),
+        protoField(2, WIRE_TYPE.lengthDelimited, new TextEncoder().encode('up')),
+      ),
+    );
+    const raw = protoField(
+      1,
+      WIRE_TYPE.lengthDelimited,
+      concat(
+        name,
+        sample(double(1), protoField(2, WIRE_TYPE.varint, T0)),
+        sample(protoField(2, WIRE_TYPE.varint, T0 + 1), double(2)),
+        sample(double(3), protoField(2, WIRE_TYPE.varint, T0 + 2), double(4)),
+        sample(double(5), protoField(2, WIRE_TYPE.varint, 1), protoField(2, WIRE_TYPE.varint, T0 + 3)),
+        sample(protoField(2, WIRE_TYPE.varint, T0 + 4)),
+        sample(double(6)),
+      ),
+    );
+    const series = decodeWriteRequest(raw);
+    expect(series[0]!.values).toEqual([1, 2, 4, 5, 0, 6]);
+    expect(series[0]!.timestampsMs).toEqual([T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, 0]);
+  });
+
+  it('decodes bodies one after another into one reused buffer, the series keeping nothing of it', () => {
+    const buffer = new SnappyOutputBuffer();
+    const first = encodeWriteRequest({
+      timeseries: [{ labels: labels({ __name__: 'up', job: 'api' }), samples: samples(1, 2) }],
+    });
+    const second = encodeWriteRequest({
+      timeseries: [{ labels: labels({ __name__: 'down', job: 'web' }), samples: samples(3) }],
+    });
+    const decodedFirst = decodeRemoteWrite(compress(first), LIMITS, undefined, buffer);
+    const decodedSecond = decodeRemoteWrite(compress(second), LIMITS, undefined, buffer);
+    expect(decodedFirst).toEqual(decodeRemoteWrite(compress(first), LIMITS));
+    expect(decodedSecond).toEqual(decodeRemoteWrite(compress(second), LIMITS));
   });
 
   it('skips unknown fields of every wire type at every level, exemplars and native histograms', () => {

@@ -6,7 +6,7 @@
 import type { IngestSeries, SeriesTemporality } from '../domain/metric-series.js';
 import { IngestDecodeError } from './decode-errors.js';
 import { setLabel } from './series-groups.js';
-import { snappyUncompress } from './snappy-block.js';
+import { snappyUncompress, type SnappyOutputBuffer } from './snappy-block.js';
 import { WIRE_TYPE, WireReader } from './wire-reader.js';
 
 export interface RemoteWriteLimits {
@@ -81,16 +81,18 @@ export class PrometheusMetadata {
  * Decompresses and decodes a remote-write body into one IngestSeries per time series, in request order.
  * Series without `__name__` or without samples are left out; staleness markers are dropped silently;
  * other NaN and infinite values are kept for the store to reject. Native histograms and exemplars are
- * skipped. Pass `metadata` kept between requests so that declared counter types take effect.
+ * skipped. Pass `metadata` kept between requests so that declared counter types take effect, and a
+ * `buffer` kept between requests to decompress into (the series keep nothing of it).
  * @throws PayloadTooLargeError beyond `limits.maxDecodedBytes`; IngestDecodeError for a corrupt body.
- * @example const series = decodeRemoteWrite(body, { maxDecodedBytes: 32 << 20 }, metadata)
+ * @example const series = decodeRemoteWrite(body, { maxDecodedBytes: 32 << 20 }, metadata, buffer)
  */
 export function decodeRemoteWrite(
   snappyBody: Uint8Array,
   limits: RemoteWriteLimits,
   metadata?: PrometheusMetadata,
+  buffer?: SnappyOutputBuffer,
 ): IngestSeries[] {
-  return decodeWriteRequest(snappyUncompress(snappyBody, limits.maxDecodedBytes), metadata);
+  return decodeWriteRequest(snappyUncompress(snappyBody, limits.maxDecodedBytes, buffer), metadata);
 }
 
 /**
@@ -203,6 +205,7 @@ function readTimeSeries(
   temporalityOf: (metric: string) => SeriesTemporality,
 ): IngestSeries | null {
   const view = reader.view;
+  const bytes = reader.bytes;
   const timestampsMs: number[] = [];
   const values: number[] = [];
   labels.clear();
@@ -213,6 +216,18 @@ function readTimeSeries(
       let value = 0;
       let timestamp = 0;
       let stale = false;
+      const at = reader.pos;
+      // Prometheus writes the value, then the timestamp: that layout is read without parsing the tags.
+      // Anything else (fields left out, reordered, repeated, unknown) goes through the loop below.
+      if (bytes[at] === SAMPLE_VALUE && bytes[at + 9] === SAMPLE_TIMESTAMP && at + 10 < sampleEnd) {
+        value = view.getFloat64(at + 1, true);
+        stale =
+          value !== value &&
+          view.getUint32(at + 5, true) === STALE_NAN_HIGH &&
+          view.getUint32(at + 1, true) === STALE_NAN_LOW;
+        reader.pos = at + 10;
+        timestamp = reader.int64();
+      }
       while (reader.pos < sampleEnd) {
         const field = reader.tag();
         if (field === SAMPLE_VALUE) {

@@ -5,7 +5,7 @@ import { openTestMetricStore, type TestMetricStore } from '../../test/metric-sto
 import type { AppError } from '../errors.js';
 import type { IngestSeries, SeriesScope, SeriesTemporality } from '../domain/metric-series.js';
 import { deriveCatalogBatch } from './catalog/derive.js';
-import { aggregateMinutes, queryMetric, type MetricQuery } from './query.js';
+import { aggregateMinutes, queryMetric, queryMetricAggregates, type MetricQuery } from './query.js';
 import type { MetricStore } from './store/metric-store.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
@@ -489,6 +489,95 @@ describe('queryMetric on browser metrics', () => {
     );
     expect(askBrowser({ metric: 'Custom_Sum', groupBy: 'key' })).toEqual({ cart_size: [6] });
     expect(askBrowser({ metric: 'Custom_Avg', groupBy: 'key' })).toEqual({ cart_size: [3] });
+  });
+});
+
+describe('queryMetricAggregates', () => {
+  it('answers what queryMetric aggregates, for custom and catalog metrics, query after query', () => {
+    const full = { 'jvm.gc.name': 'G1 Old Generation', 'jvm.gc.action': 'end of major GC' };
+    const cumulative = { temporality: 'cumulative' as const, startTimeMs: T0 };
+    ingest(
+      series(
+        'jvm.gc.duration_count',
+        { host: 'a', ...full },
+        [
+          [0, 1],
+          [1, 1],
+          [2, 3],
+        ],
+        cumulative,
+      ),
+      series(
+        'jvm.gc.duration_sum',
+        { host: 'a', ...full },
+        [
+          [0, 0.2],
+          [2, 0.5],
+        ],
+        cumulative,
+      ),
+      series('jvm.gc.duration_count', { host: 'b', ...full }, [[1, 2]], cumulative),
+      series('jvm.memory.used', { host: 'c', 'jvm.memory.type': 'heap' }, [[0, 1e8]], {
+        temporality: 'gauge',
+      }),
+      series(
+        'queue_depth',
+        { queue: 'a' },
+        [
+          [0, 10],
+          [0, 20],
+          [2, 4],
+        ],
+        { temporality: 'gauge' },
+      ),
+      series('queue_depth', { queue: 'b' }, [[1, 5]], { temporality: 'gauge' }),
+      series('queue_depth', {}, [[1, 7]], { temporality: 'gauge' }),
+    );
+    const asked: MetricQuery[] = [
+      {
+        kind: 'custom',
+        target: 'order-service',
+        metric: 'queue_depth',
+        groupBy: 'queue',
+        fromMs: T0,
+        toMs: T0 + 3 * MIN,
+      },
+      { kind: 'custom', target: null, metric: 'queue_depth', groupBy: null, fromMs: T0, toMs: T0 + 2 * MIN },
+      {
+        kind: 'custom',
+        target: 'order-service',
+        metric: 'queue_depth',
+        filters: { queue: 'a' },
+        groupBy: 'queue',
+        fromMs: T0,
+        toMs: T0 + 3 * MIN,
+      },
+      {
+        kind: 'application',
+        target: 'order-service',
+        metric: 'JVM_FullGC',
+        groupBy: 'host',
+        fromMs: T0,
+        toMs: T0 + 3 * MIN,
+      },
+      {
+        kind: 'application',
+        target: 'order-service',
+        metric: 'JVM_FullGC_Time',
+        groupBy: 'host',
+        fromMs: T0,
+        toMs: T0 + 3 * MIN,
+      },
+    ];
+    for (const aggregation of ['avg', 'sum', 'min', 'max', 'count'] as const) {
+      for (const query of [...asked, ...asked]) {
+        const expected = queryMetric(store, { ...query, aggregation });
+        const answered = queryMetricAggregates(store, { ...query, aggregation });
+        expect(answered.groups).toEqual(expected.groups.map(({ key, aggregate }) => ({ key, aggregate })));
+        expect(answered.fromMs).toBe(expected.fromMs);
+        expect(answered.toMs).toBe(expected.toMs);
+      }
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from '../domain/metric-types.
 import { invalidRequest } from '../errors.js';
 import { findCatalogMetric, type CatalogMetric } from './catalog/catalog.js';
 import { metricsRead, quantity, type MetricFormula, type StoredQuantity } from './catalog/formulas.js';
-import type { MetricStore, MinuteValue } from './store/metric-store.js';
+import type { MetricStore, MinuteValue, RangeQuery } from './store/metric-store.js';
 
 /** The longest range one query may cover: two weeks of minutes, enough for week-over-week baselines. */
 export const MAX_QUERY_MINUTES = 14 * 24 * 60;
@@ -48,6 +48,18 @@ export interface MetricQueryResult {
   readonly catalogMetric: CatalogMetric | null;
   /** Groups with at least one value, ordered by key (null first). */
   readonly groups: readonly MetricQueryGroup[];
+}
+
+/** A group's aggregate over the window, without its per-minute values (queryMetricAggregates). */
+export interface MetricAggregateGroup {
+  readonly key: string | null;
+  /** NaN when no minute had a value (count: 0). */
+  readonly aggregate: number;
+}
+
+export interface MetricAggregateResult extends Omit<MetricQueryResult, 'groups'> {
+  /** Groups with at least one value, ordered by key (null first). */
+  readonly groups: readonly MetricAggregateGroup[];
 }
 
 type GroupValues = Map<string | null, Float64Array>;
@@ -128,27 +140,46 @@ interface Window {
   readonly minutes: number;
 }
 
-/** The per-minute values of one stored quantity per group: its metrics added minute by minute. */
-function evaluateQuantity(store: MetricStore, window: Window, q: StoredQuantity): GroupValues {
-  const out: GroupValues = new Map();
+/** The caller's filters with the quantity's own; null when they contradict (nothing can match). */
+function quantityFilters(window: Window, q: StoredQuantity): Record<string, string> | null {
   const filters: Record<string, string> = { ...window.filters };
   for (const [name, value] of Object.entries(q.filters ?? {})) {
     // The caller's filter contradicts the quantity's own (success=true on failed calls): nothing matches.
-    if (filters[name] !== undefined && filters[name] !== value) return out;
+    if (filters[name] !== undefined && filters[name] !== value) return null;
     filters[name] = value;
   }
+  return filters;
+}
+
+/** The store query of one metric of a quantity over the window. */
+function rangeQueryOf(
+  window: Window,
+  q: StoredQuantity,
+  metric: string,
+  filters: Readonly<Record<string, string>>,
+  reuseValues: boolean,
+): RangeQuery {
+  return {
+    scope: window.scope,
+    target: window.target,
+    metric,
+    filters,
+    groupBy: window.groupBy,
+    fromMs: window.fromMs,
+    toMs: window.toMs,
+    minuteValue: q.minuteValue,
+    across: q.across,
+    reuseValues,
+  };
+}
+
+/** The per-minute values of one stored quantity per group: its metrics added minute by minute. */
+function evaluateQuantity(store: MetricStore, window: Window, q: StoredQuantity): GroupValues {
+  const out: GroupValues = new Map();
+  const filters = quantityFilters(window, q);
+  if (filters === null) return out;
   for (const metric of q.metrics) {
-    const result = store.query({
-      scope: window.scope,
-      target: window.target,
-      metric,
-      filters,
-      groupBy: window.groupBy,
-      fromMs: window.fromMs,
-      toMs: window.toMs,
-      minuteValue: q.minuteValue,
-      across: q.across,
-    });
+    const result = store.query(rangeQueryOf(window, q, metric, filters, false));
     for (const group of result.groups) {
       const into = out.get(group.key);
       if (!into) {
@@ -292,13 +323,8 @@ export function resolveMetric(kind: SeriesScope, metric: string): CatalogMetric 
   return catalogMetric;
 }
 
-/**
- * Runs a metric query against the store. Throws `invalid_request` naming the field for an unknown metric,
- * a dimension its metric type lacks, a bad label name or range.
- * @example queryMetric(store, { kind: 'application', target: 'order-service', metric: 'JVM_FullGC',
- *   groupBy: 'host', fromMs, toMs, aggregation: 'avg' })
- */
-export function queryMetric(store: MetricStore, query: MetricQuery): MetricQueryResult {
+/** The checked query's window (whole minutes) and the catalog metric it names; throws `invalid_request`. */
+function windowOf(query: MetricQuery): { window: Window; catalogMetric: CatalogMetric | null } {
   const { problems, catalogMetric } = checkQuery(query);
   if (problems.length > 0) throw invalidRequest(problems);
   const fromMs = Math.floor(query.fromMs / MINUTE_MS) * MINUTE_MS;
@@ -312,21 +338,82 @@ export function queryMetric(store: MetricStore, query: MetricQuery): MetricQuery
     toMs,
     minutes: (toMs - fromMs) / MINUTE_MS,
   };
-  const alternatives = formulasOf(query, catalogMetric).map((formula) =>
-    evaluateFormula(store, window, formula),
-  );
-  const merged = firstWithValue(alternatives);
+  return { window, catalogMetric };
+}
+
+/** Per group, the values of the first formula with a value. */
+function evaluateFormulas(
+  store: MetricStore,
+  window: Window,
+  formulas: readonly MetricFormula[],
+): GroupValues {
+  return firstWithValue(formulas.map((formula) => evaluateFormula(store, window, formula)));
+}
+
+function hasValue(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) return true;
+  return false;
+}
+
+function byKey(a: { key: string | null }, b: { key: string | null }): number {
+  return a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1;
+}
+
+/**
+ * Runs a metric query against the store. Throws `invalid_request` naming the field for an unknown metric,
+ * a dimension its metric type lacks, a bad label name or range.
+ * @example queryMetric(store, { kind: 'application', target: 'order-service', metric: 'JVM_FullGC',
+ *   groupBy: 'host', fromMs, toMs, aggregation: 'avg' })
+ */
+export function queryMetric(store: MetricStore, query: MetricQuery): MetricQueryResult {
+  const { window, catalogMetric } = windowOf(query);
+  const merged = evaluateFormulas(store, window, formulasOf(query, catalogMetric));
   const groups: MetricQueryGroup[] = [];
   for (const [key, values] of merged) {
-    if (values.every(Number.isNaN)) continue;
+    if (!hasValue(values)) continue;
     groups.push({
       key,
       values,
       ...(query.aggregation && { aggregate: aggregateMinutes(values, query.aggregation) }),
     });
   }
-  groups.sort((a, b) =>
-    a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1,
-  );
+  groups.sort(byKey);
+  const { fromMs, toMs } = window;
+  return { fromMs, toMs, stepMs: MINUTE_MS, catalogMetric, groups };
+}
+
+/**
+ * Like queryMetric, but answers each group's aggregate over the window only (the console's tables, the
+ * API's `values=false`). A metric read by one store query — every custom metric, most catalog metrics —
+ * is aggregated straight from the store's reused answer memory: no per-minute values are allocated.
+ * @example queryMetricAggregates(store, { kind: 'custom', target: 'order-service',
+ *   metric: 'http_latency_ms', groupBy: 'host', fromMs, toMs, aggregation: 'avg' })
+ */
+export function queryMetricAggregates(
+  store: MetricStore,
+  query: MetricQuery & { readonly aggregation: Aggregation },
+): MetricAggregateResult {
+  const { window, catalogMetric } = windowOf(query);
+  const formulas = formulasOf(query, catalogMetric);
+  const { aggregation } = query;
+  const groups: MetricAggregateGroup[] = [];
+  const only = formulas.length === 1 ? formulas[0]! : null;
+  if (only?.kind === 'quantity' && only.quantity.metrics.length === 1) {
+    // One store query, its groups unique and each group's values read right here, before any other
+    // store query: the store may answer in memory it reuses.
+    const filters = quantityFilters(window, only.quantity);
+    const answer = filters
+      ? store.query(rangeQueryOf(window, only.quantity, only.quantity.metrics[0]!, filters, true))
+      : { groups: [] };
+    for (const { key, values } of answer.groups) {
+      if (hasValue(values)) groups.push({ key, aggregate: aggregateMinutes(values, aggregation) });
+    }
+  } else {
+    for (const [key, values] of evaluateFormulas(store, window, formulas)) {
+      if (hasValue(values)) groups.push({ key, aggregate: aggregateMinutes(values, aggregation) });
+    }
+  }
+  groups.sort(byKey);
+  const { fromMs, toMs } = window;
   return { fromMs, toMs, stepMs: MINUTE_MS, catalogMetric, groups };
 }

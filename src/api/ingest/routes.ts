@@ -6,14 +6,15 @@
 // remote-write receiver before the sender is answered. They need a token with the `ingest` permission.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../domain/clock.js';
-import type { SeriesScope, SeriesTemporality } from '../../domain/metric-series.js';
+import type { IngestSeries, SeriesScope, SeriesTemporality } from '../../domain/metric-series.js';
 import { AppError, invalidRequest } from '../../errors.js';
-import { decodeBody } from '../../ingest/body.js';
+import { decodeBody, parseContentEncoding } from '../../ingest/body.js';
 import { isIngestError } from '../../ingest/decode-errors.js';
 import { decodeOtlpMetrics, otlpExportResponse, type OtlpFormat } from '../../ingest/otlp.js';
 import { decodePush } from '../../ingest/push.js';
 import type { RemoteWriteForwarder } from '../../ingest/forward/remote-write-forwarder.js';
-import { decodeWriteRequest, PrometheusMetadata } from '../../ingest/remote-write.js';
+import { decodeRemoteWrite, decodeWriteRequest, PrometheusMetadata } from '../../ingest/remote-write.js';
+import { SnappyOutputBuffer } from '../../ingest/snappy-block.js';
 import { snappyCompress } from '../../ingest/snappy-compress.js';
 import type { Rejection } from '../../metrics/store/metric-store.js';
 import type { SeriesIngest } from '../rum/routes.js';
@@ -63,6 +64,12 @@ async function bodyBytes(
   return decodeBody(raw, encoding, { maxDecodedBytes });
 }
 
+/** Whether a Content-Encoding header amounts to snappy alone, Prometheus's. */
+function isSnappyAlone(header: string): boolean {
+  const codings = parseContentEncoding(header);
+  return codings.length === 1 && codings[0] === 'snappy';
+}
+
 function asAppError(error: unknown): unknown {
   if (!isIngestError(error)) return error;
   const fields = 'field' in error && error.field ? [{ field: error.field, reason: error.message }] : [];
@@ -106,6 +113,8 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
   const maxDecodedBytes = options.bodyLimitBytes * DECODED_SIZE_FACTOR;
   // Prometheus declares metric types in requests of their own; they apply to later requests.
   const prometheusMetadata = new PrometheusMetadata();
+  // Remote-write bodies are decompressed into one buffer kept between requests (see SnappyOutputBuffer).
+  const snappyOutput = new SnappyOutputBuffer();
 
   void app.register(function ingestRoutes(scope, _pluginOptions, done) {
     scope.removeAllContentTypeParsers();
@@ -175,13 +184,22 @@ export function registerIngestRoutes(app: FastifyInstance, options: IngestRouteO
         try {
           // Prometheus always sends `Content-Encoding: snappy`; a body without it is taken as snappy too.
           const encoding = request.headers['content-encoding'] ?? 'snappy';
-          const bytes = await bodyBytes(request, maxDecodedBytes, encoding);
-          const series = decodeWriteRequest(bytes, prometheusMetadata);
+          const raw = request.body;
+          let series: IngestSeries[];
+          // The body decoded from another encoding; null when it came as snappy alone.
+          let bytes: Uint8Array | null = null;
+          if (raw instanceof Uint8Array && isSnappyAlone(encoding)) {
+            // The shared buffer is decompressed into and decoded from with no await in between, so no
+            // other request can take it meanwhile.
+            series = decodeRemoteWrite(raw, { maxDecodedBytes }, prometheusMetadata, snappyOutput);
+          } else {
+            bytes = await bodyBytes(request, maxDecodedBytes, encoding);
+            series = decodeWriteRequest(bytes, prometheusMetadata);
+          }
           const stored = options.ingest(series);
           if (options.forward) {
             // As the sender sent it, labels and all; recompressed only when it came in another encoding.
-            const snappyAsSent = encoding.trim().toLowerCase() === 'snappy';
-            options.forward.forwardBody(snappyAsSent ? (request.body as Uint8Array) : snappyCompress(bytes));
+            options.forward.forwardBody(bytes === null ? (raw as Uint8Array) : snappyCompress(bytes));
           }
           options.observe?.('remote_write', stored.acceptedPoints, stored.rejections as readonly Rejection[]);
           throwIfRejected(stored);

@@ -1,7 +1,7 @@
 // The JSON of the metric catalog, of a metric query's answer (NaN → null, as JSON has no NaN) and of the
 // metric names known to the store.
 import { describeFormula, type CatalogMetricType } from '../../metrics/catalog/index.js';
-import type { MetricQueryResult } from '../../metrics/query.js';
+import type { MetricAggregateGroup, MetricAggregateResult, MetricQueryResult } from '../../metrics/query.js';
 import type { MetricNameSummary } from '../../metrics/store/metric-store.js';
 
 function orNull(value: number): number | null {
@@ -36,7 +36,7 @@ export function presentMetricType(type: CatalogMetricType) {
 }
 
 export function presentQueryResult(
-  result: MetricQueryResult,
+  result: MetricQueryResult | MetricAggregateResult,
   query: {
     kind: string;
     target: string | null;
@@ -57,9 +57,9 @@ export function presentQueryResult(
     fromMs: result.fromMs,
     toMs: result.toMs,
     stepMs: result.stepMs,
-    groups: result.groups.map((group) => ({
+    groups: result.groups.map((group: MetricQueryResult['groups'][number] | MetricAggregateGroup) => ({
       key: group.key,
-      ...(query.withValues && { values: Array.from(group.values, orNull) }),
+      ...(query.withValues && 'values' in group && { values: Array.from(group.values, orNull) }),
       aggregate: group.aggregate === undefined ? null : orNull(group.aggregate),
     })),
   };

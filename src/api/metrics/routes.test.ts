@@ -191,6 +191,13 @@ describe('/api/v1/metrics', () => {
       expect(body.groups).toEqual([{ key: null, values: [1, 2, 3], aggregate: 6 }]);
     });
 
+    it('answers only the aggregates with values=false', async () => {
+      const query = `kind=application&target=order-service&metric=JVM_FullGC&from=${T0}&to=${T0 + 3 * MIN}&filter=host:10.0.0.7&aggregation=sum`;
+      const { status, body } = await get(`/api/v1/metrics/query?${query}&values=false`);
+      expect(status).toBe(200);
+      expect(body.groups).toEqual([{ key: null, aggregate: 6 }]);
+    });
+
     it('takes repeated filters and a window ending at to', async () => {
       const url = `/api/v1/metrics/query?kind=application&metric=Invocation_Count&to=${T0 + MIN}&window=2m&filter=host:10.0.0.7&filter=interface:/api/orders&aggregation=max`;
       const { body } = await get(url);

@@ -6,7 +6,14 @@ import { systemClock, type Clock } from '../../domain/clock.js';
 import { MINUTE_MS } from '../../domain/metric-series.js';
 import { invalidRequest } from '../../errors.js';
 import { CATALOG } from '../../metrics/catalog/index.js';
-import { MAX_QUERY_MINUTES, queryMetric, resolveMetric, storedMetricsOf } from '../../metrics/query.js';
+import {
+  MAX_QUERY_MINUTES,
+  queryMetric,
+  queryMetricAggregates,
+  resolveMetric,
+  storedMetricsOf,
+  type MetricQuery,
+} from '../../metrics/query.js';
 import type { MetricStore } from '../../metrics/store/metric-store.js';
 import { presentMetricSummary, presentMetricType, presentQueryResult } from './present.js';
 import {
@@ -60,12 +67,12 @@ export function registerMetricRoutes(app: FastifyInstance, options: MetricRouteO
   api.get(
     '/api/v1/metrics/query',
     { schema: { tags, querystring: metricQuerySchema } },
-    function queryMetricValues(request) {
+    function queryMetricValues(request, reply) {
       const query = request.query;
       const { fromMs, toMs } = rangeOf(query, clock.now());
       const target = query.target ?? null;
       const groupBy = query.groupBy ?? null;
-      const result = queryMetric(metricStore, {
+      const asked: MetricQuery = {
         kind: query.kind,
         target,
         metric: query.metric,
@@ -73,16 +80,24 @@ export function registerMetricRoutes(app: FastifyInstance, options: MetricRouteO
         groupBy,
         fromMs,
         toMs,
-        aggregation: query.aggregation,
-      });
-      return presentQueryResult(result, {
+      };
+      const aggregation = query.aggregation;
+      // Without the per-minute values (the schema requires an aggregation then), none are kept at all.
+      const result =
+        query.values === 'false' && aggregation !== undefined
+          ? queryMetricAggregates(metricStore, { ...asked, aggregation })
+          : queryMetric(metricStore, { ...asked, aggregation });
+      const answer = presentQueryResult(result, {
         kind: query.kind,
         target,
         metric: query.metric,
         groupBy,
-        aggregation: query.aggregation ?? null,
+        aggregation: aggregation ?? null,
         withValues: query.values === 'true',
       });
+      // An answer over thousands of groups is hundreds of kilobytes of JSON. Sent as a string, Fastify
+      // would measure its UTF-8 length and the socket encode it again; as bytes it is encoded once.
+      return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(answer), 'utf8'));
     },
   );
 

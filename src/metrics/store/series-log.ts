@@ -3,25 +3,35 @@
 // live series once forgotten entries outnumber them.
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, renameSync, statSync } from 'node:fs';
 import { SERIES_SCOPES, type SeriesScope } from '../../domain/metric-series.js';
-import { frameRecord, scanRecords, writeFully, type RecordScan } from './framed-records.js';
+import {
+  frameInPlace,
+  frameRecord,
+  RECORD_HEADER_BYTES,
+  scanRecords,
+  writeFully,
+  type RecordScan,
+} from './framed-records.js';
 import type { Series, SeriesRegistry } from './series-registry.js';
 
 const DEFINE_RECORD = 1;
 const FORGET_RECORD = 2;
 
-type Definition = [
+type Definition = readonly [
   id: number,
   scope: string,
   target: string,
   metric: string,
-  names: string[],
-  values: string[],
+  names: readonly string[],
+  values: readonly string[],
 ];
 
 function definitionOf(series: Series): Definition {
   const entry = series.entry;
-  return [series.id, entry.scope, entry.target, entry.name, [...series.labelNames], [...series.labelValues]];
+  return [series.id, entry.scope, entry.target, entry.name, series.labelNames, series.labelValues];
 }
+
+/** A record buffer larger than this is not kept for the next one. */
+const MAX_KEPT_RECORD_BYTES = 4 * 1024 * 1024;
 
 function isScope(value: unknown): value is SeriesScope {
   return SERIES_SCOPES.includes(value as SeriesScope);
@@ -70,6 +80,11 @@ export class SeriesLogWriter {
   #bytes: number;
   /** Forgotten entries in the file since it was last rewritten. */
   #forgotten: number;
+  /**
+   * Where records are encoded, kept between appends: a batch of new series writes a record of tens of
+   * kilobytes, and fresh memory for each would cost more (pages mapped and zeroed) than the encoding.
+   */
+  #record = Buffer.alloc(0);
 
   /** Opens the log for appending, cutting off a torn tail at `validBytes`. */
   constructor(
@@ -90,12 +105,12 @@ export class SeriesLogWriter {
   /** Appends definitions of new series; written (write(2)) before any point of theirs is logged. */
   define(series: readonly Series[]): void {
     if (series.length === 0) return;
-    this.#write(frameRecord(DEFINE_RECORD, Buffer.from(JSON.stringify(series.map(definitionOf)))));
+    this.#writeJson(DEFINE_RECORD, JSON.stringify(series.map(definitionOf)));
   }
 
   forget(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    this.#write(frameRecord(FORGET_RECORD, Buffer.from(JSON.stringify(ids))));
+    this.#writeJson(FORGET_RECORD, JSON.stringify(ids));
     this.#forgotten += ids.length;
   }
 
@@ -139,8 +154,18 @@ export class SeriesLogWriter {
     closeSync(this.#fd);
   }
 
-  #write(record: Buffer): void {
-    writeFully(this.#fd, record);
-    this.#bytes += record.byteLength;
+  /** Frames `json` as a record of `type` in the kept buffer and writes it with one write(2). */
+  #writeJson(type: number, json: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 code unit.
+    const capacity = RECORD_HEADER_BYTES + json.length * 3;
+    let buffer = this.#record;
+    if (buffer.length < capacity) {
+      buffer = Buffer.allocUnsafe(Math.max(capacity, buffer.length * 2));
+      if (buffer.length <= MAX_KEPT_RECORD_BYTES) this.#record = buffer;
+    }
+    const payloadBytes = buffer.write(json, RECORD_HEADER_BYTES, 'utf8');
+    const length = frameInPlace(buffer, type, payloadBytes);
+    writeFully(this.#fd, buffer, length);
+    this.#bytes += length;
   }
 }
