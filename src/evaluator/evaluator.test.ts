@@ -354,6 +354,46 @@ for (const dialect of DIALECTS) {
       expect((await notifications()).map((n) => n.kind)).toEqual(['firing', 'firing']);
     });
 
+    it("waits for a Prometheus data source as long as its own timeoutSeconds, past the evaluator's fetch timeout", async () => {
+      const datasource = await store.datasources.create({
+        name: 'prom',
+        type: 'prometheus',
+        url: 'http://127.0.0.1:9090',
+        basicAuth: null,
+        bearerToken: null,
+        timeoutSeconds: 1,
+      });
+      const prometheusPolicy = await store.alertPolicies.create(
+        alertPolicyInputSchema.parse({
+          name: 'slow prometheus',
+          kind: 'prometheus',
+          datasourceId: datasource.id,
+          expr: 'jvm_fullgc',
+          rules: { conditions: [{ windowMinutes: 5, comparator: 'gt', threshold: 3 }] },
+          notification: { channels: ['dingtalk'], contactGroupIds: [groupId] },
+        }),
+      );
+      const builtinPolicy = await createPolicy();
+      // Answers in 300 ms: within the data source's 1 s, well past the evaluator's 100 ms.
+      const slow: PolicyDataSource = {
+        fetchWindow: (request) =>
+          new Promise((resolve) => setTimeout(() => resolve(data.fetchWindow(request)), 300)),
+      };
+      const engine = new Evaluator({
+        store,
+        clock: { now: () => now },
+        dataSourceFor: () => slow,
+        options: { publicUrl: 'http://tocsin.test', locale: 'en', fetchTimeoutMs: 100 },
+        log: quietLog,
+      });
+      expect(await runAt(engine, 0)).toMatchObject({ evaluated: 1, failed: 1 });
+      expect(await store.policyEvaluations.get(prometheusPolicy.id)).toMatchObject({ lastStatus: 'ok' });
+      expect(await store.policyEvaluations.get(builtinPolicy.id)).toMatchObject({
+        lastStatus: 'error',
+        lastError: 'the data source did not answer within 100 ms',
+      });
+    });
+
     it('records a failing data source on the policy and goes on with the other policies', async () => {
       const broken = await createPolicy({ name: 'broken' });
       const working = await createPolicy({ name: 'working' });

@@ -1,7 +1,8 @@
-// The evaluation loop: at every interval boundary (minute boundaries by default) each enabled policy is
-// claimed, its windows fetched from its data source, its dimension values evaluated and its events moved
-// on, one transaction per policy. Policies fail alone; the loop yields between them so the dispatcher
-// keeps sending; events of disabled and deleted policies are ended; old history is pruned hourly.
+// The evaluation loop: at every interval boundary (minute boundaries by default) the enabled policies are
+// claimed a batch at a time, their windows fetched from their data sources, their dimension values
+// evaluated and their events moved on, one transaction per batch. Policies fail alone; the loop yields
+// between batches so the dispatcher keeps sending; events of disabled and deleted policies are ended; old
+// history is pruned hourly.
 import { randomUUID } from 'node:crypto';
 import type { PolicyDataSource } from '../datasources/policy-data.js';
 import type { AlertPolicy } from '../domain/alert-policy.js';
@@ -10,8 +11,15 @@ import { evaluateDimensions } from '../domain/condition-evaluation.js';
 import { isInsideEffectiveWindow } from '../domain/effective-window.js';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../domain/alert-event.js';
 import type { NotificationLocale } from '../notify/rendered-notification.js';
+import type { PolicyOpenState } from '../store/alert-events.js';
 import type { Store } from '../store/store.js';
-import { commitEvaluation, ConcurrentChangeError, type CommitReport } from './commit.js';
+import {
+  commitEvaluations,
+  ConcurrentChangeError,
+  type CommitOutcome,
+  type CommitReport,
+  type EvaluationCommit,
+} from './commit.js';
 import {
   knownDimensions,
   lifecyclePolicyOf,
@@ -19,20 +27,31 @@ import {
   sortStoredState,
   watchedData,
 } from './key-transitions.js';
+import { OpenStateCache } from './open-state-cache.js';
 import { fetchPolicyWindows } from './policy-windows.js';
 import { watchFingerprint } from './watch-fingerprint.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+/** Past a data source's own timeout, the time its aborted request takes to come back as its error. */
+const DATA_SOURCE_GRACE_MS = 1_000;
 
 export interface EvaluatorOptions {
   /** Time between evaluations; ticks fall on multiples of it (minute boundaries for 60 s). ≥ 5 s. */
   readonly intervalMs: number;
-  /** Policies evaluated at once (their data fetched in parallel; SQLite writes one at a time anyway). */
+  /** Policies whose data is fetched at once. */
   readonly concurrency: number;
+  /**
+   * Policies claimed and written together, in one transaction: a transaction per policy cost more than
+   * the policy's own writes. Also how long the event loop waits on the synchronous SQLite writer at most.
+   */
+  readonly batchSize: number;
   /** How long a claimed policy is ours; longer than one evaluation (fetch and commit). */
   readonly leaseMs: number;
-  /** A data source that has not answered by then fails the policy's evaluation. */
+  /**
+   * A data source that has not answered by then fails the policy's evaluation. A Prometheus data source
+   * whose own timeoutSeconds is longer is given that, and a little more, so its own error says why.
+   */
   readonly fetchTimeoutMs: number;
   /** Resolved events and sent or failed notifications older than this are deleted. */
   readonly retentionMs: number;
@@ -47,6 +66,7 @@ export interface EvaluatorOptions {
 export const DEFAULT_EVALUATOR_OPTIONS = {
   intervalMs: 60_000,
   concurrency: 4,
+  batchSize: 50,
   leaseMs: 120_000,
   fetchTimeoutMs: 30_000,
   retentionMs: DEFAULT_EVENT_RETENTION_DAYS * DAY_MS,
@@ -95,8 +115,28 @@ export interface TickReport {
   readonly durationMs: number;
 }
 
-type PolicyResult =
-  { readonly status: 'evaluated'; readonly report: CommitReport } | { readonly status: 'skipped' | 'failed' };
+/** A claimed policy: its revision, and its open state at that revision. */
+interface ClaimedPolicy {
+  readonly policy: AlertPolicy;
+  readonly revision: number;
+  readonly openState: PolicyOpenState;
+}
+
+/** Runs `work` on every item, at most `limit` at once. */
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -135,6 +175,7 @@ export class Evaluator {
   readonly #log: EvaluatorLog | undefined;
   readonly #instanceId: string;
   readonly #onTick: EvaluatorDeps['onTick'];
+  readonly #openStates = new OpenStateCache();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #started = false;
@@ -176,27 +217,28 @@ export class Evaluator {
       notifications: 0,
       endedByPolicy,
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < policies.length) {
-        const policy = policies[next++]!;
-        const result = await this.#evaluatePolicy(policy, tick, now);
-        if (result.status === 'evaluated') {
-          totals.evaluated += 1;
-          totals.rules += policy.rules.conditions.length;
-          totals.opened += result.report.opened;
-          totals.resolved += result.report.resolved;
-          totals.messages += result.report.messages;
-          totals.notifications += result.report.notifications;
-          if (result.report.notifications > 0) this.#notifier?.notify();
-        } else {
-          totals[result.status] += 1;
+    const batchSize = Math.max(1, this.#options.batchSize);
+    for (let i = 0; i < policies.length; i += batchSize) {
+      const batch = policies.slice(i, i + batchSize);
+      const outcomes = await this.#evaluateBatch(batch, tick, now);
+      batch.forEach((policy, j) => {
+        const outcome = outcomes[j]!;
+        if (outcome === 'skipped' || outcome === 'failed') {
+          totals[outcome] += 1;
+          return;
         }
-        // A synchronous SQLite writer must not starve the dispatcher and the API of the event loop.
-        await yieldToEventLoop();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, policies.length) }, worker));
+        totals.evaluated += 1;
+        totals.rules += policy.rules.conditions.length;
+        totals.opened += outcome.opened;
+        totals.resolved += outcome.resolved;
+        totals.messages += outcome.messages;
+        totals.notifications += outcome.notifications;
+      });
+      if (outcomes.some((o) => typeof o === 'object' && o.notifications > 0)) this.#notifier?.notify();
+      // A synchronous SQLite writer must not starve the dispatcher and the API of the event loop.
+      await yieldToEventLoop();
+    }
+    this.#openStates.retainOnly(new Set(policies.map((policy) => policy.id)));
     const report = { ...totals, durationMs: performance.now() - startedAt };
     this.#onTick?.(report);
     return report;
@@ -242,68 +284,156 @@ export class Evaluator {
     return ended;
   }
 
-  async #evaluatePolicy(policy: AlertPolicy, tick: number, now: number): Promise<PolicyResult> {
+  /**
+   * Evaluates a batch of policies: claims them, fetches and evaluates those claimed, and writes them in
+   * one transaction. Returns, per policy, what its commit did, or why it was not evaluated.
+   */
+  async #evaluateBatch(
+    policies: readonly AlertPolicy[],
+    tick: number,
+    now: number,
+  ): Promise<(CommitReport | 'skipped' | 'failed')[]> {
+    const claimed = await this.#claim(policies, tick);
+    const commits: (EvaluationCommit | undefined)[] = [];
+    await forEachConcurrently(claimed, this.#options.concurrency, async (entry, index) => {
+      try {
+        commits[index] = await this.#evaluate(entry, now);
+      } catch (error) {
+        await this.#fail(entry.policy, error);
+      }
+    });
+    const ready = commits.filter((commit) => commit !== undefined);
+    const outcomes = await this.#commit(ready, now);
+    const reports = new Map<string, CommitReport | 'failed'>(
+      claimed.map((entry) => [entry.policy.id, 'failed']),
+    );
+    ready.forEach((commit, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.status === 'committed') reports.set(commit.policy.id, outcome.report);
+    });
+    return policies.map((policy) => reports.get(policy.id) ?? 'skipped');
+  }
+
+  /** Claims the batch's policies for `tick`; each claimed one comes with its open state. */
+  async #claim(policies: readonly AlertPolicy[], tick: number): Promise<ClaimedPolicy[]> {
     const store = this.#store;
-    const claimed = await store.policyEvaluations.claim(
-      policy.id,
+    const revisions = await store.policyEvaluations.claimMany(
+      policies.map((policy) => policy.id),
       tick,
       this.#instanceId,
       this.#clock.now(),
       this.#options.leaseMs,
     );
-    if (!claimed) return { status: 'skipped' };
-    try {
-      const fingerprint = watchFingerprint(policy);
-      const sorted = sortStoredState(await store.alertEvents.openStateOf(policy.id), fingerprint);
-      const source = await this.#dataSourceFor(policy);
-      const data = await withDeadline(
-        fetchPolicyWindows(source, policy, now),
-        this.#options.fetchTimeoutMs,
-        'the data source',
-      );
-      const evaluations = evaluateDimensions(
-        policy,
-        watchedData(policy, data),
-        knownDimensions(policy, sorted.followed),
-      );
-      const transitions = planTransitions({
-        followed: sorted.followed,
-        evaluations,
-        lifecycle: lifecyclePolicyOf(policy),
-        now,
-        mayNotify: isInsideEffectiveWindow(policy.notification.effective, now),
-      });
-      const report = await commitEvaluation(
-        store,
-        {
-          policy,
-          fingerprint,
-          now,
-          staleEvents: sorted.staleEvents,
-          staleKeys: sorted.staleKeys,
-          transitions,
-          leaseOwner: this.#instanceId,
-          committedAt: this.#clock.now(),
-        },
+    const unknown = policies.filter((policy) => {
+      const revision = revisions.get(policy.id);
+      return revision !== undefined && !this.#openStates.get(policy.id, revision);
+    });
+    const read =
+      unknown.length > 0 ? await store.alertEvents.openStatesOf(unknown.map((policy) => policy.id)) : null;
+    const claimed: ClaimedPolicy[] = [];
+    for (const policy of policies) {
+      const revision = revisions.get(policy.id);
+      if (revision === undefined) continue;
+      const openState = this.#openStates.get(policy.id, revision) ?? read!.get(policy.id)!;
+      claimed.push({ policy, revision, openState });
+    }
+    return claimed;
+  }
+
+  /** Fetches a claimed policy's data and works out what its evaluation changes. */
+  async #evaluate({ policy, revision, openState }: ClaimedPolicy, now: number): Promise<EvaluationCommit> {
+    const fingerprint = watchFingerprint(policy);
+    const sorted = sortStoredState(openState, fingerprint);
+    const source = await this.#dataSourceFor(policy);
+    const data = await withDeadline(
+      fetchPolicyWindows(source, policy, now),
+      await this.#fetchTimeoutMs(policy),
+      'the data source',
+    );
+    const evaluations = evaluateDimensions(
+      policy,
+      watchedData(policy, data),
+      knownDimensions(policy, sorted.followed),
+    );
+    const transitions = planTransitions({
+      followed: sorted.followed,
+      evaluations,
+      lifecycle: lifecyclePolicyOf(policy),
+      now,
+      mayNotify: isInsideEffectiveWindow(policy.notification.effective, now),
+    });
+    return { policy, fingerprint, revision, ...sorted, transitions };
+  }
+
+  /** How long the policy's data source may take: its own timeoutSeconds when longer than ours. */
+  async #fetchTimeoutMs(policy: AlertPolicy): Promise<number> {
+    const ours = this.#options.fetchTimeoutMs;
+    if (policy.kind !== 'prometheus' || !policy.datasourceId) return ours;
+    const datasource = await this.#store.datasources.get(policy.datasourceId);
+    return datasource ? Math.max(ours, datasource.timeoutSeconds * 1000 + DATA_SOURCE_GRACE_MS) : ours;
+  }
+
+  /**
+   * Writes the evaluations in one transaction; when that fails (a user closed an event meanwhile), each
+   * on its own, so that only the policy concerned fails. Returns, per evaluation, how it fared; a failed
+   * one is already recorded.
+   */
+  async #commit(commits: readonly EvaluationCommit[], now: number): Promise<(CommitOutcome | null)[]> {
+    if (commits.length === 0) return [];
+    const write = (evaluations: readonly EvaluationCommit[]) =>
+      commitEvaluations(
+        this.#store,
+        { now, leaseOwner: this.#instanceId, committedAt: this.#clock.now(), evaluations },
         { publicUrl: this.#options.publicUrl, locale: this.#options.locale },
       );
-      return { status: 'evaluated', report };
+    let outcomes: (CommitOutcome | null)[];
+    try {
+      outcomes = await write(commits);
     } catch (error) {
-      const details = { err: error, policyId: policy.id, policyName: policy.name };
-      if (error instanceof ConcurrentChangeError) this.#log?.warn(details, 'policy evaluation discarded');
-      else this.#log?.error(details, 'policy evaluation failed');
-      try {
-        await store.policyEvaluations.finish(policy.id, this.#instanceId, this.#clock.now(), {
-          ok: false,
-          error: messageOf(error),
-        });
-      } catch (recordError) {
-        this.#log?.error(
-          { err: recordError, policyId: policy.id },
-          'could not record the evaluation failure',
+      if (commits.length === 1) {
+        await this.#fail(commits[0]!.policy, error);
+        return [null];
+      }
+      outcomes = [];
+      for (const commit of commits) {
+        try {
+          outcomes.push((await write([commit]))[0]!);
+        } catch (alone) {
+          await this.#fail(commit.policy, alone);
+          outcomes.push(null);
+        }
+      }
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      const { policy } = commits[i]!;
+      if (outcome?.status === 'committed' && outcome.openState) {
+        this.#openStates.set(policy.id, outcome.openState.revision, outcome.openState.state);
+        continue;
+      }
+      this.#openStates.delete(policy.id);
+      if (outcome?.status === 'lease_lost') {
+        await this.#fail(
+          policy,
+          new ConcurrentChangeError(`the evaluation lease of policy ${policy.id} went to another instance`),
         );
       }
-      return { status: 'failed' };
+    }
+    return outcomes;
+  }
+
+  /** Logs a policy's failed evaluation and records it on the policy, if its lease is still ours. */
+  async #fail(policy: AlertPolicy, error: unknown): Promise<void> {
+    this.#openStates.delete(policy.id);
+    const details = { err: error, policyId: policy.id, policyName: policy.name };
+    if (error instanceof ConcurrentChangeError) this.#log?.warn(details, 'policy evaluation discarded');
+    else this.#log?.error(details, 'policy evaluation failed');
+    try {
+      await this.#store.policyEvaluations.finish(policy.id, this.#instanceId, this.#clock.now(), {
+        ok: false,
+        error: messageOf(error),
+      });
+    } catch (recordError) {
+      this.#log?.error({ err: recordError, policyId: policy.id }, 'could not record the evaluation failure');
     }
   }
 

@@ -2,7 +2,6 @@
 // suppressed keys become lifecycle states (those left from before the policy changed what it watches are
 // set aside as stale), each dimension value's outcome advances its state, and every key where something
 // happens becomes a transition for the commit to write and send. No I/O.
-import type { AlertEvent } from '../domain/alert-event.js';
 import {
   advanceKeyState,
   QUIET,
@@ -18,13 +17,13 @@ import type {
   RuleResult,
 } from '../domain/condition-evaluation.js';
 import { MINUTE_MS } from '../domain/metric-series.js';
-import type { AlertKeyState } from '../store/alert-events.js';
+import type { AlertKeyState, OpenAlertEvent, PolicyOpenState } from '../store/alert-events.js';
 
 /** A dimension value the policy follows: its open event or its pending or suppressed state. */
 export interface FollowedKey {
   readonly key: string | null;
   readonly labels: Readonly<Record<string, string>>;
-  readonly event: AlertEvent | null;
+  readonly event: OpenAlertEvent | null;
   readonly keyState: AlertKeyState | null;
   readonly state: KeyState;
 }
@@ -33,7 +32,7 @@ export interface FollowedKey {
 export interface SortedState {
   readonly followed: ReadonlyMap<string | null, FollowedKey>;
   /** Open events opened while the policy watched something else. */
-  readonly staleEvents: readonly AlertEvent[];
+  readonly staleEvents: readonly OpenAlertEvent[];
   readonly staleKeys: readonly AlertKeyState[];
 }
 
@@ -42,7 +41,7 @@ export interface KeyTransition {
   readonly key: string | null;
   readonly labels: Readonly<Record<string, string>>;
   /** The open event before this evaluation. */
-  readonly event: AlertEvent | null;
+  readonly event: OpenAlertEvent | null;
   /** The pending or suppressed state before this evaluation. */
   readonly keyState: AlertKeyState | null;
   readonly before: KeyState;
@@ -62,7 +61,7 @@ export function lifecyclePolicyOf(policy: AlertPolicy): LifecyclePolicy {
   };
 }
 
-function stateOfEvent(event: AlertEvent): KeyState {
+function stateOfEvent(event: OpenAlertEvent): KeyState {
   return {
     phase: 'firing',
     startedAt: event.startedAt,
@@ -90,12 +89,9 @@ function stateOfKey(keyState: AlertKeyState): KeyState {
  * fingerprint is not `fingerprint` (the policy now watches something else). An open event wins over a
  * key state of the same value.
  */
-export function sortStoredState(
-  stored: { readonly events: readonly AlertEvent[]; readonly keys: readonly AlertKeyState[] },
-  fingerprint: string,
-): SortedState {
+export function sortStoredState(stored: PolicyOpenState, fingerprint: string): SortedState {
   const followed = new Map<string | null, FollowedKey>();
-  const staleEvents: AlertEvent[] = [];
+  const staleEvents: OpenAlertEvent[] = [];
   const staleKeys: AlertKeyState[] = [];
   for (const event of stored.events) {
     if (event.watchFingerprint !== fingerprint) staleEvents.push(event);

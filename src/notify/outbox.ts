@@ -77,10 +77,33 @@ export function channelTarget(contact: Contact, channel: Channel): ChannelTarget
   return null;
 }
 
-/** The outbox rows for `request`: each contact × each of `channels` the contact has, once. */
-export function notificationRows(
-  contacts: readonly Contact[],
-  channels: readonly Channel[],
+/** One channel of one contact that a message goes to. */
+export interface OutboxTarget extends ChannelTarget {
+  readonly contactId: string;
+  readonly channel: Channel;
+}
+
+/**
+ * Where messages to `contacts` on `channels` go: each contact × each of `channels` it has, once. Worked
+ * out once for all the messages of a policy's evaluation (a storm sends thousands to the same robots).
+ */
+export function outboxTargets(contacts: readonly Contact[], channels: readonly Channel[]): OutboxTarget[] {
+  const seen = new Set<string>();
+  const targets: OutboxTarget[] = [];
+  for (const contact of contacts) {
+    if (seen.has(contact.id)) continue;
+    seen.add(contact.id);
+    for (const channel of channels) {
+      const target = channelTarget(contact, channel);
+      if (target) targets.push({ contactId: contact.id, channel, ...target });
+    }
+  }
+  return targets;
+}
+
+/** The outbox rows for `request`, one per target. */
+export function notificationRowsTo(
+  targets: readonly OutboxTarget[],
   request: NotificationRequest,
 ): NewNotification[] {
   const payload: StoredPayload = {
@@ -91,27 +114,26 @@ export function notificationRows(
     markdown: request.markdown,
     links: request.links,
   };
-  const seen = new Set<string>();
-  const rows: NewNotification[] = [];
-  for (const contact of contacts) {
-    if (seen.has(contact.id)) continue;
-    seen.add(contact.id);
-    for (const channel of channels) {
-      const target = channelTarget(contact, channel);
-      if (!target) continue;
-      rows.push({
-        channel,
-        contactId: contact.id,
-        ...target,
-        kind: request.kind,
-        severity: request.severity,
-        policyId: request.policyId,
-        eventId: request.eventId,
-        payload,
-      });
-    }
-  }
-  return rows;
+  return targets.map((target) => ({
+    channel: target.channel,
+    contactId: target.contactId,
+    targetKey: target.targetKey,
+    target: target.target,
+    kind: request.kind,
+    severity: request.severity,
+    policyId: request.policyId,
+    eventId: request.eventId,
+    payload,
+  }));
+}
+
+/** The outbox rows for `request`: each contact × each of `channels` the contact has, once. */
+export function notificationRows(
+  contacts: readonly Contact[],
+  channels: readonly Channel[],
+  request: NotificationRequest,
+): NewNotification[] {
+  return notificationRowsTo(outboxTargets(contacts, channels), request);
 }
 
 /** Enqueues `request` for the given contacts and channels; use `store` bound to the producer's transaction. */

@@ -112,12 +112,58 @@ for (const dialect of DIALECTS) {
       expect(await store.alertEvents.resolve(event!.id, 'recovered', T0 + 4 * MIN)).toBe(false);
     });
 
-    it('marks every open event of a policy evaluated at once', async () => {
-      const [a, b] = await store.alertEvents.open([newEvent(), newEvent({ dimensionKey: 'h2' })]);
+    it('reads an open event last evaluated when its policy last was successfully, and keeps that once it fails or the event ends', async () => {
+      const evaluations = store.policyEvaluations;
+      const [a, b, c] = await store.alertEvents.open([
+        newEvent(),
+        newEvent({ dimensionKey: 'h2' }),
+        newEvent({ dimensionKey: 'h3' }),
+      ]);
       await store.alertEvents.resolve(b!.id, 'recovered', T0 + MIN);
-      await store.alertEvents.touchOpen('p1', T0 + 2 * MIN);
+      const revision = (await evaluations.claimMany(['p1'], T0 + 2 * MIN, 'a', T0 + 2 * MIN, MIN)).get('p1')!;
+      await evaluations.finishMany([{ policyId: 'p1', revision }], 'a', T0 + 2 * MIN + 5, T0 + 2 * MIN);
       expect((await store.alertEvents.get(a!.id))!.lastEvaluatedAt).toBe(T0 + 2 * MIN);
       expect((await store.alertEvents.get(b!.id))!.lastEvaluatedAt).toBe(T0 + MIN);
+      await store.alertEvents.close(c!.id, 'ops', T0 + 2 * MIN + 30_000);
+      expect((await store.alertEvents.get(c!.id))!.lastEvaluatedAt).toBe(T0 + 2 * MIN);
+
+      await evaluations.claim('p1', T0 + 3 * MIN, 'a', T0 + 3 * MIN, MIN);
+      await evaluations.finish('p1', 'a', T0 + 3 * MIN, { ok: false, error: 'boom' });
+      expect((await store.alertEvents.get(a!.id))!.lastEvaluatedAt).toBe(T0 + 2 * MIN);
+      expect((await store.alertEvents.list({ limit: 10, state: 'firing' })).items).toMatchObject([
+        { id: a!.id, lastEvaluatedAt: T0 + 2 * MIN },
+      ]);
+    });
+
+    it('moves the revision of a policy open state with every write of it but the evaluator claims', async () => {
+      const evaluations = store.policyEvaluations;
+      const [event] = await store.alertEvents.open([newEvent()]);
+      const claimed = await evaluations.claimMany(['p1', 'p2'], T0, 'a', T0, MIN);
+      expect([...claimed.keys()].sort()).toEqual(['p1', 'p2']);
+      const finished = await evaluations.finishMany(
+        [...claimed].map(([policyId, revision]) => ({ policyId, revision })),
+        'a',
+        T0,
+        T0,
+      );
+      const revision = finished.get('p1')!;
+      expect(revision).toBeGreaterThan(claimed.get('p1')!);
+      // Nothing else wrote: the next claim finds the revision the finish left.
+      expect((await evaluations.claimMany(['p1'], T0 + MIN, 'a', T0 + MIN, MIN)).get('p1')).toBe(revision);
+      // Within the same millisecond too, a user's acknowledgement moves it on.
+      await store.alertEvents.acknowledge(event!.id, 'ops', T0);
+      const acknowledged = (await evaluations.claimMany(['p1'], T0 + 2 * MIN, 'a', T0, MIN)).get('p1')!;
+      expect(acknowledged).toBeGreaterThan(revision);
+      // The lease is lost to b: a's finish leaves the policy out; b's, from a stale revision, says so.
+      expect((await evaluations.claimMany(['p1'], T0 + 3 * MIN, 'b', T0 + 5 * MIN, MIN)).has('p1')).toBe(
+        true,
+      );
+      expect(await evaluations.finishMany([{ policyId: 'p1', revision: acknowledged }], 'a', T0, T0)).toEqual(
+        new Map(),
+      );
+      expect(await evaluations.finishMany([{ policyId: 'p1', revision }], 'b', T0, T0)).toEqual(
+        new Map([['p1', null]]),
+      );
     });
 
     it('keeps pending key states, replacing them by key, none stored as the empty key', async () => {

@@ -1,8 +1,19 @@
 // Alert events and the evaluation state of their keys: the evaluator's named operations (open, mark
 // recovering or notified, resolve, pending and suppressed keys) and the users' (list, get, acknowledge,
 // close), plus the retention sweep. Writes that race a user's close or acknowledgement are guarded in
-// their WHERE clause and report whether they applied, so the caller can roll its transaction back.
-import { type Kysely, type Transaction, type UpdateObject } from 'kysely';
+// their WHERE clause and report whether they applied, so the caller can roll its transaction back. Every
+// write of a policy's open state moves the revision on its policy_evaluations row forward (see
+// policy-evaluations.ts): the users' writes and resolvePolicy here, the evaluator's through its finish.
+// An evaluation writes only the events it changes: an open event it merely continued was evaluated when
+// its policy last was successfully (policy_evaluations), which reads add in and endings write down.
+import {
+  sql,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type Transaction,
+  type UpdateObject,
+} from 'kysely';
 import type {
   AlertEvent,
   AlertEventSource,
@@ -15,7 +26,7 @@ import type { RuleResult } from '../domain/condition-evaluation.js';
 import type { PolicyKind } from '../domain/metric-types.js';
 import type { AlertEventsTable, AlertKeyStatesTable, Database } from './database.js';
 import { decodeCursor, toPage, type Page } from './paging.js';
-import type { StoreContext } from './store-context.js';
+import { nextUpdatedAt, type StoreContext } from './store-context.js';
 
 /** What the evaluator (or the Alertmanager bridge) knows of an event when it opens it. */
 export interface NewAlertEvent {
@@ -49,6 +60,28 @@ export interface OpenEventChange {
   readonly triggerValues: readonly RuleResult[];
   readonly labels: Readonly<Record<string, string>>;
   readonly lastEvaluatedAt: number;
+}
+
+/** What an evaluation continues of an open event: who it is, its lifecycle bookkeeping, its last values. */
+export type OpenAlertEvent = Pick<
+  AlertEvent,
+  | 'id'
+  | 'dimensionKey'
+  | 'labels'
+  | 'noData'
+  | 'triggerValues'
+  | 'watchFingerprint'
+  | 'startedAt'
+  | 'lastNotifiedAt'
+  | 'notifyCount'
+  | 'falseSince'
+  | 'acknowledgedAt'
+>;
+
+/** A policy's open state: its open events and its pending and suppressed keys. */
+export interface PolicyOpenState {
+  readonly events: readonly OpenAlertEvent[];
+  readonly keys: readonly AlertKeyState[];
 }
 
 export const KEY_PHASES = ['pending', 'suppressed'] as const;
@@ -99,7 +132,45 @@ function keyOf(stored: string): string | null {
   return stored === '' ? null : stored;
 }
 
-function fromRow(row: AlertEventsTable): AlertEvent {
+/** The columns an event keeps as JSON, parsed. */
+type EventJson = Pick<AlertEvent, 'labels' | 'triggerValues' | 'alertmanager'>;
+
+/** An event row as read, with its policy's last successful evaluation (null when none, or not a policy's). */
+type EventRow = AlertEventsTable & { readonly policy_evaluated_at: number | null };
+
+/**
+ * When an open event's policy was last evaluated successfully: that evaluation continued the event,
+ * whether or not it wrote it. Null for events that are not open, or have no such evaluation.
+ */
+function policyEvaluatedAt(eb: ExpressionBuilder<Database, 'alert_events'>) {
+  return eb
+    .selectFrom('policy_evaluations')
+    .select('policy_evaluations.last_evaluated_at')
+    .whereRef('policy_evaluations.policy_id', '=', 'alert_events.policy_id')
+    .where('policy_evaluations.last_status', '=', 'ok')
+    .where(sql<boolean>`alert_events.state = 'firing' and alert_events.source = 'policy'`);
+}
+
+/**
+ * An event's last evaluation, as the new value of its last_evaluated_at column: written down when an
+ * event ends, or when its policy's status changes (a failed evaluation), so that it is not lost.
+ */
+export function settledLastEvaluatedAt(): RawBuilder<number> {
+  const evaluated = sql<number | null>`(select policy_evaluations.last_evaluated_at from policy_evaluations
+    where policy_evaluations.policy_id = alert_events.policy_id and policy_evaluations.last_status = 'ok'
+    and alert_events.state = 'firing' and alert_events.source = 'policy')`;
+  return sql<number>`case when ${evaluated} > alert_events.last_evaluated_at then ${evaluated} else alert_events.last_evaluated_at end`;
+}
+
+function fromRow(row: EventRow): AlertEvent {
+  return eventOf(row, {
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    triggerValues: JSON.parse(row.trigger_values) as RuleResult[],
+    alertmanager: row.details === null ? null : (JSON.parse(row.details) as AlertmanagerEventDetails),
+  });
+}
+
+function eventOf(row: EventRow, json: EventJson): AlertEvent {
   return {
     id: row.id,
     source: row.source as AlertEventSource,
@@ -109,15 +180,15 @@ function fromRow(row: AlertEventsTable): AlertEvent {
     severity: row.severity as Severity,
     dimensionName: row.dimension_name,
     dimensionKey: keyOf(row.dimension_key),
-    labels: JSON.parse(row.labels) as Record<string, string>,
+    labels: json.labels,
     state: row.state as AlertEventState,
     noData: row.no_data === 1,
-    triggerValues: JSON.parse(row.trigger_values) as RuleResult[],
+    triggerValues: json.triggerValues,
     watchFingerprint: row.watch_fingerprint,
     startedAt: row.started_at,
     resolvedAt: row.resolved_at,
     resolveReason: row.resolve_reason as ResolveReason | null,
-    lastEvaluatedAt: row.last_evaluated_at,
+    lastEvaluatedAt: Math.max(row.last_evaluated_at, row.policy_evaluated_at ?? -Infinity),
     lastNotifiedAt: row.last_notified_at,
     notifyCount: row.notify_count,
     falseSince: row.false_since,
@@ -125,7 +196,7 @@ function fromRow(row: AlertEventsTable): AlertEvent {
     acknowledgedBy: row.acknowledged_by,
     closedAt: row.closed_at,
     closedBy: row.closed_by,
-    alertmanager: row.details === null ? null : (JSON.parse(row.details) as AlertmanagerEventDetails),
+    alertmanager: json.alertmanager,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -165,30 +236,76 @@ export class AlertEventStore {
         });
   }
 
+  /** Events as read: each with its policy's last successful evaluation. */
+  #selectEvents(db: Kysely<Database> = this.#ctx.db) {
+    return db
+      .selectFrom('alert_events')
+      .selectAll('alert_events')
+      .select((eb) => policyEvaluatedAt(eb).as('policy_evaluated_at'));
+  }
+
   // ── the evaluator's operations ──────────────────────────────────────────────────────────────────
 
   /** The policy's open events and its pending and suppressed keys: everything its evaluation continues. */
-  async openStateOf(
-    policyId: string,
-  ): Promise<{ readonly events: AlertEvent[]; readonly keys: AlertKeyState[] }> {
+  async openStateOf(policyId: string): Promise<PolicyOpenState> {
+    return (await this.openStatesOf([policyId])).get(policyId)!;
+  }
+
+  /** The open state of each of `policyIds` (every one of them in the answer), in two statements a chunk. */
+  async openStatesOf(policyIds: readonly string[]): Promise<Map<string, PolicyOpenState>> {
+    const states = new Map<string, { events: OpenAlertEvent[]; keys: AlertKeyState[] }>();
+    for (const policyId of policyIds) states.set(policyId, { events: [], keys: [] });
     const db = this.#ctx.db;
-    const events = await db
-      .selectFrom('alert_events')
-      .selectAll()
-      .where('policy_id', '=', policyId)
-      .where('source', '=', 'policy')
-      .where('state', '=', 'firing')
-      // The order of the unique open-key index (policy_id, dimension_key WHERE firing) makes SQLite read
-      // the policy's open events through it; without it, lacking statistics, SQLite picked the state
-      // index and read every open event of every policy — 15 ms a policy at 50,000 open events.
-      .orderBy('dimension_key')
-      .execute();
-    const keys = await db
-      .selectFrom('alert_key_states')
-      .selectAll()
-      .where('policy_id', '=', policyId)
-      .execute();
-    return { events: events.map(fromRow), keys: keys.map(keyStateFromRow) };
+    for (let i = 0; i < policyIds.length; i += CHUNK) {
+      const chunk = policyIds.slice(i, i + CHUNK);
+      const events = await db
+        .selectFrom('alert_events')
+        .select([
+          'id',
+          'policy_id',
+          'dimension_key',
+          'labels',
+          'no_data',
+          'trigger_values',
+          'watch_fingerprint',
+          'started_at',
+          'last_notified_at',
+          'notify_count',
+          'false_since',
+          'acknowledged_at',
+        ])
+        .where('policy_id', 'in', chunk)
+        .where('source', '=', 'policy')
+        .where('state', '=', 'firing')
+        // The order of the unique open-key index (policy_id, dimension_key WHERE firing) makes SQLite read
+        // the policies' open events through it; without it, lacking statistics, SQLite picked the state
+        // index and read every open event of every policy — 15 ms a policy at 50,000 open events.
+        .orderBy('policy_id')
+        .orderBy('dimension_key')
+        .execute();
+      for (const row of events) {
+        states.get(row.policy_id)!.events.push({
+          id: row.id,
+          dimensionKey: keyOf(row.dimension_key),
+          labels: JSON.parse(row.labels) as Record<string, string>,
+          noData: row.no_data === 1,
+          triggerValues: JSON.parse(row.trigger_values) as RuleResult[],
+          watchFingerprint: row.watch_fingerprint,
+          startedAt: row.started_at,
+          lastNotifiedAt: row.last_notified_at,
+          notifyCount: row.notify_count,
+          falseSince: row.false_since,
+          acknowledgedAt: row.acknowledged_at,
+        });
+      }
+      const keys = await db
+        .selectFrom('alert_key_states')
+        .selectAll()
+        .where('policy_id', 'in', chunk)
+        .execute();
+      for (const row of keys) states.get(row.policy_id)!.keys.push(keyStateFromRow(row));
+    }
+    return states;
   }
 
   /** Opens events as firing; call inside the evaluation's transaction. */
@@ -230,7 +347,19 @@ export class AlertEventStore {
         .values(rows.slice(i, i + CHUNK))
         .execute();
     }
-    return rows.map(fromRow);
+    // The events as written, from the caller's objects: a storm opens thousands, and parsing back the
+    // JSON just written would only cost time.
+    return rows.map((row, i) => {
+      const event = events[i]!;
+      return eventOf(
+        { ...row, policy_evaluated_at: null },
+        {
+          labels: event.labels,
+          triggerValues: event.triggerValues,
+          alertmanager: event.alertmanager ?? null,
+        },
+      );
+    });
   }
 
   /**
@@ -255,16 +384,6 @@ export class AlertEventStore {
     if (unacknowledged) update = update.where('acknowledged_at', 'is', null);
     const result = await update.executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-
-  /** Marks every open event of the policy evaluated at `at` (the events nothing else changed). */
-  async touchOpen(policyId: string, at: number): Promise<void> {
-    await this.#ctx.db
-      .updateTable('alert_events')
-      .set({ last_evaluated_at: at })
-      .where('policy_id', '=', policyId)
-      .where('state', '=', 'firing')
-      .execute();
   }
 
   /**
@@ -300,9 +419,16 @@ export class AlertEventStore {
    */
   async resolvePolicy(policyId: string, reason: ResolveReason, at: number): Promise<number> {
     return this.#inTransaction(async (db) => {
+      await this.#moveRevision(db, policyId);
       const result = await db
         .updateTable('alert_events')
-        .set({ state: 'resolved', resolved_at: at, resolve_reason: reason, updated_at: this.#ctx.now() })
+        .set({
+          state: 'resolved',
+          resolved_at: at,
+          resolve_reason: reason,
+          last_evaluated_at: settledLastEvaluatedAt(),
+          updated_at: this.#ctx.now(),
+        })
         .where('policy_id', '=', policyId)
         .where('state', '=', 'firing')
         .executeTakeFirst();
@@ -362,9 +488,7 @@ export class AlertEventStore {
 
   /** The newest event of a key — a route and a fingerprint for the bridge — open or resolved. */
   async latestOfKey(policyId: string, dimensionKey: string | null): Promise<AlertEvent | undefined> {
-    const row = await this.#ctx.db
-      .selectFrom('alert_events')
-      .selectAll()
+    const row = await this.#selectEvents()
       .where('policy_id', '=', policyId)
       .where('dimension_key', '=', storedKey(dimensionKey))
       .orderBy('id', 'desc')
@@ -375,9 +499,7 @@ export class AlertEventStore {
 
   /** The open Alertmanager events of an alert (its fingerprint), on every route. */
   async openAlertmanagerEvents(fingerprint: string): Promise<AlertEvent[]> {
-    const rows = await this.#ctx.db
-      .selectFrom('alert_events')
-      .selectAll()
+    const rows = await this.#selectEvents()
       .where('source', '=', 'alertmanager')
       .where('dimension_key', '=', fingerprint)
       .where('state', '=', 'firing')
@@ -389,19 +511,13 @@ export class AlertEventStore {
   // ── the users' operations ───────────────────────────────────────────────────────────────────────
 
   async get(id: string): Promise<AlertEvent | undefined> {
-    const row = await this.#ctx.db
-      .selectFrom('alert_events')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.#selectEvents().where('id', '=', id).executeTakeFirst();
     return row && fromRow(row);
   }
 
   /** Events newest first, filtered, paged by the last id seen. */
   async list(query: AlertEventListQuery): Promise<Page<AlertEvent>> {
-    let select = this.#ctx.db
-      .selectFrom('alert_events')
-      .selectAll()
+    let select = this.#selectEvents()
       .orderBy('id', 'desc')
       .limit(query.limit + 1);
     const before = query.cursor ? decodeCursor(query.cursor) : null;
@@ -423,16 +539,18 @@ export class AlertEventStore {
    * acknowledging again changes nothing.
    */
   async acknowledge(id: string, by: string, at: number): Promise<UserActionResult> {
-    const row = await this.#ctx.db
-      .updateTable('alert_events')
-      .set({ acknowledged_at: at, acknowledged_by: by, updated_at: this.#ctx.now() })
-      .where('id', '=', id)
-      .where('acknowledged_at', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) return { outcome: 'done', event: fromRow(row) };
-    const event = await this.get(id);
-    return event ? { outcome: 'unchanged', event } : { outcome: 'not_found' };
+    return this.#inTransaction(async (db) => {
+      await this.#moveRevisionOfEvent(db, id);
+      const result = await db
+        .updateTable('alert_events')
+        .set({ acknowledged_at: at, acknowledged_by: by, updated_at: this.#ctx.now() })
+        .where('id', '=', id)
+        .where('acknowledged_at', 'is', null)
+        .executeTakeFirst();
+      const event = await this.#selectEvents(db).where('id', '=', id).executeTakeFirst();
+      if (!event) return { outcome: 'not_found' };
+      return { outcome: result.numUpdatedRows > 0n ? 'done' : 'unchanged', event: fromRow(event) };
+    });
   }
 
   /**
@@ -441,6 +559,7 @@ export class AlertEventStore {
    */
   async close(id: string, by: string, at: number): Promise<UserActionResult> {
     return this.#inTransaction(async (db) => {
+      await this.#moveRevisionOfEvent(db, id);
       const row = await db
         .updateTable('alert_events')
         .set({
@@ -449,6 +568,7 @@ export class AlertEventStore {
           resolve_reason: 'closed',
           closed_at: at,
           closed_by: by,
+          last_evaluated_at: settledLastEvaluatedAt(),
           updated_at: this.#ctx.now(),
         })
         .where('id', '=', id)
@@ -456,15 +576,13 @@ export class AlertEventStore {
         .returningAll()
         .executeTakeFirst();
       if (!row) {
-        const existing = await db
-          .selectFrom('alert_events')
-          .selectAll()
-          .where('id', '=', id)
-          .executeTakeFirst();
+        const existing = await this.#selectEvents(db).where('id', '=', id).executeTakeFirst();
         return existing ? { outcome: 'unchanged', event: fromRow(existing) } : { outcome: 'not_found' };
       }
+      // Resolved now: its last evaluation is the one just written down.
+      const closed = fromRow({ ...row, policy_evaluated_at: null });
       // The bridge knows a closed occurrence by the event itself (bridgeStep); no key state is its.
-      if (row.source !== 'policy') return { outcome: 'done', event: fromRow(row) };
+      if (row.source !== 'policy') return { outcome: 'done', event: closed };
       const suppressed: AlertKeyStatesTable = {
         policy_id: row.policy_id,
         dimension_key: row.dimension_key,
@@ -483,8 +601,32 @@ export class AlertEventStore {
         .values(suppressed)
         .onConflict((oc) => oc.columns(['policy_id', 'dimension_key']).doUpdateSet(changes))
         .execute();
-      return { outcome: 'done', event: fromRow(row) };
+      return { outcome: 'done', event: closed };
     });
+  }
+
+  /**
+   * Moves the revision of the policy's open state forward (policy-evaluations.ts). First in its
+   * transaction: on PostgreSQL it locks the policy's evaluation row before any of its events, in the
+   * order the evaluator's commit takes them, so the two never wait for each other.
+   */
+  async #moveRevision(db: Kysely<Database>, policyId: string): Promise<void> {
+    await db
+      .updateTable('policy_evaluations')
+      .set({ updated_at: nextUpdatedAt(this.#ctx.now()) })
+      .where('policy_id', '=', policyId)
+      .execute();
+  }
+
+  /** Moves the revision of the open state of the policy of event `id`, if it is a policy's. */
+  async #moveRevisionOfEvent(db: Kysely<Database>, id: string): Promise<void> {
+    await db
+      .updateTable('policy_evaluations')
+      .set({ updated_at: nextUpdatedAt(this.#ctx.now()) })
+      .where('policy_id', '=', (eb) =>
+        eb.selectFrom('alert_events').select('policy_id').where('id', '=', id).where('source', '=', 'policy'),
+      )
+      .execute();
   }
 
   /** Deletes events resolved before `before` (the retention); returns how many. */
