@@ -35,6 +35,19 @@ describe('parseNotificationTemplate', () => {
     expect(parseNotificationTemplate(template).problems).toEqual([]);
   });
 
+  it('takes any label as {{labels.NAME}}, in Prometheus and OpenTelemetry spellings', () => {
+    const { parts, problems } = parseNotificationTemplate(
+      '{{labels.instance}} {{ labels.jvm_gc_name }} {{labels.http.route}}',
+    );
+    expect(problems).toEqual([]);
+    expect(parts.filter((part) => 'variable' in part)).toEqual([
+      { variable: 'labels.instance' },
+      { variable: 'labels.jvm_gc_name' },
+      { variable: 'labels.http.route' },
+    ]);
+    expect(parseNotificationTemplate('{{labels.}} {{labels}}').problems).toHaveLength(2);
+  });
+
   it('names an unknown variable and lists the known ones', () => {
     const { problems } = parseNotificationTemplate('{{policy.nam}} {{env.HOME}}');
     expect(problems).toHaveLength(2);

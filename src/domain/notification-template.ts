@@ -20,7 +20,18 @@ export const NOTIFICATION_TEMPLATE_VARIABLES = [
   'links.silence',
 ] as const;
 
-export type NotificationTemplateVariable = (typeof NOTIFICATION_TEMPLATE_VARIABLES)[number];
+/**
+ * `labels.NAME`: a label of the event's series — a Prometheus policy's result labels, the dimension of
+ * a built-in one (`labels.host`). Empty when the series has no such label.
+ */
+export type LabelVariable = `labels.${string}`;
+
+export type NotificationTemplateVariable = (typeof NOTIFICATION_TEMPLATE_VARIABLES)[number] | LabelVariable;
+
+/** The label a `labels.NAME` variable names, or null for the other variables. */
+export function labelOfVariable(variable: NotificationTemplateVariable): string | null {
+  return variable.startsWith(LABEL_PREFIX) ? variable.slice(LABEL_PREFIX.length) : null;
+}
 
 /** A template cut into literal text and the variables between it, in order. */
 export type NotificationTemplatePart =
@@ -37,11 +48,17 @@ export const MAX_TEMPLATE_TITLE_LENGTH = 200;
 export const MAX_TEMPLATE_BODY_LENGTH = 4000;
 
 const KNOWN: ReadonlySet<string> = new Set(NOTIFICATION_TEMPLATE_VARIABLES);
-/** `{{ name }}` with a dotted name; sticky so parsing walks the template once. */
-const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)\s*\}\}/y;
+const LABEL_PREFIX = 'labels.';
+/**
+ * `{{ name }}` with a dotted name, or `{{ labels.NAME }}` with a label name as Prometheus and
+ * OpenTelemetry write them (`instance`, `jvm_gc_name`, `http.route`); sticky so parsing walks the
+ * template once.
+ */
+const PLACEHOLDER =
+  /\{\{\s*(labels\.[A-Za-z_][A-Za-z0-9_.]*|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)\s*\}\}/y;
 
 function isVariable(name: string): name is NotificationTemplateVariable {
-  return KNOWN.has(name);
+  return KNOWN.has(name) || (name.startsWith(LABEL_PREFIX) && name.length > LABEL_PREFIX.length);
 }
 
 /**
@@ -77,7 +94,9 @@ export function parseNotificationTemplate(template: string): ParsedNotificationT
       text = '';
       parts.push({ variable: name });
     } else {
-      problems.push(`unknown variable {{${name}}}; known: ${NOTIFICATION_TEMPLATE_VARIABLES.join(', ')}`);
+      problems.push(
+        `unknown variable {{${name}}}; known: ${NOTIFICATION_TEMPLATE_VARIABLES.join(', ')}, labels.NAME`,
+      );
       text += match[0];
     }
     i += match[0].length;

@@ -125,7 +125,9 @@ async function contactsOf(
 /** A message to enqueue: about an event already stored, or about the `opening`-th event opened now. */
 interface PendingMessage {
   readonly kind: 'firing' | 'resolved';
-  readonly event: { readonly id: string; readonly startedAt: number } | { readonly opening: number };
+  readonly event:
+    | { readonly id: string; readonly startedAt: number; readonly labels: Readonly<Record<string, string>> }
+    | { readonly opening: number };
   readonly key: string | null;
   readonly results: readonly RuleResult[];
 }
@@ -342,6 +344,7 @@ export async function commitEvaluations(
           policy: notifiedPolicy,
           eventId: event.id,
           dimensionValue: message.key,
+          labels: event.labels,
           results: message.results.map(conditionResult),
           startedAt: event.startedAt,
           endedAt: message.kind === 'resolved' ? now : null,

@@ -174,6 +174,19 @@ for (const dialect of DIALECTS) {
       expect(await store.policyEvaluations.get(policy.id)).toMatchObject({ lastStatus: 'ok', failures: 0 });
     });
 
+    it('gives a policy template the labels of the event’s series as {{labels.NAME}}', async () => {
+      await createPolicy({
+        notification: {
+          channels: ['dingtalk'],
+          contactGroupIds: [groupId],
+          template: { title: 'GC on {{labels.host}}', body: null },
+        },
+      });
+      await runAt(evaluator(), 0);
+      const [message] = await notifications();
+      expect((message!.payload as { title: string }).title).toBe('GC on h1');
+    });
+
     it('re-notifies a still-firing event only once the silence period has passed', async () => {
       await createPolicy({
         notification: { channels: ['dingtalk'], contactGroupIds: [groupId], silenceMinutes: 30 },

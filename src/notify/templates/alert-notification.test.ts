@@ -267,6 +267,21 @@ describe('renderAlertNotification: a policy’s own template', () => {
     expect(request.markdown).toContain('**P2 Alert · GC \\*storm\\* second line**');
   });
 
+  it('fills {{labels.NAME}} from the event’s series labels, escaped, and empty for a label it lacks', () => {
+    const policy: AlertNotificationPolicy = {
+      ...seedPolicy,
+      template: {
+        title: '{{labels.instance}} down',
+        body: 'job={{labels.job}} gc={{labels.jvm_gc_name}} none={{labels.zone}}',
+      },
+    };
+    const request = renderAlertNotification(
+      input({ policy, labels: { instance: '10.0.0.9:9100', job: 'node_exporter', jvm_gc_name: 'G1 Old' } }),
+    );
+    expect(request.title).toBe('10.0.0.9:9100 down');
+    expect(request.markdown).toBe('job=node\\_exporter gc=G1 Old none=');
+  });
+
   it('makes link variables safe inside a markdown link and leaves empty values for what the event lacks', () => {
     const policy: AlertNotificationPolicy = {
       ...seedPolicy,

@@ -12,6 +12,8 @@ import type {
 import type { PolicyKind } from '../../domain/metric-types.js';
 import {
   fillNotificationTemplate,
+  labelOfVariable,
+  type LabelVariable,
   type NotificationTemplateVariable,
 } from '../../domain/notification-template.js';
 import { escapeMarkdownInline } from '../channels/dingtalk/index.js';
@@ -45,6 +47,8 @@ export interface AlertNotificationInput {
   readonly eventId: string;
   /** The dimension value the event is for (e.g. host 10.0.0.7); null when the policy splits by none. */
   readonly dimensionValue: string | null;
+  /** The labels of the event's series, for `{{labels.NAME}}`; none when omitted. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** One per rule, in the order of `policy.rules.conditions`. */
   readonly results: readonly ConditionResult[];
   readonly startedAt: number;
@@ -148,7 +152,7 @@ function factsOf(input: AlertNotificationInput): MessageFacts {
 function variableValues(
   input: AlertNotificationInput,
   facts: MessageFacts,
-): Record<NotificationTemplateVariable, VariableValue> {
+): Record<Exclude<NotificationTemplateVariable, LabelVariable>, VariableValue> {
   const { policy } = input;
   const links = consoleLinks(input.publicUrl, input.eventId);
   // Our own words, numbers and times carry no markup characters.
@@ -217,9 +221,15 @@ function defaultBody(input: AlertNotificationInput, facts: MessageFacts): string
 export function renderAlertNotification(input: AlertNotificationInput): NotificationRequest {
   const { policy } = input;
   const facts = factsOf(input);
-  let values: Record<NotificationTemplateVariable, VariableValue> | undefined;
-  const valueOf = (variable: NotificationTemplateVariable): VariableValue =>
-    (values ??= variableValues(input, facts))[variable];
+  let values: ReturnType<typeof variableValues> | undefined;
+  const valueOf = (variable: NotificationTemplateVariable): VariableValue => {
+    const label = labelOfVariable(variable);
+    if (label !== null)
+      return userText(Object.hasOwn(input.labels ?? {}, label) ? input.labels![label]! : '');
+    return (values ??= variableValues(input, facts))[
+      variable as Exclude<NotificationTemplateVariable, LabelVariable>
+    ];
+  };
   const template = policy.template;
   const title =
     typeof template?.title === 'string'

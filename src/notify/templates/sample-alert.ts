@@ -116,11 +116,16 @@ export function sampleAlertInput(
   options: SampleAlertOptions,
 ): AlertNotificationInput {
   const holds = options.kind === 'firing';
+  const dimensionValue = sampleDimensionValue(policy);
   return {
     kind: options.kind,
     policy,
     eventId: SAMPLE_EVENT_ID,
-    dimensionValue: sampleDimensionValue(policy),
+    dimensionValue,
+    labels:
+      policy.dimension.mode === 'none' || !policy.dimension.key || dimensionValue === null
+        ? {}
+        : { [policy.dimension.key]: dimensionValue },
     results: policy.rules.conditions.map((condition) =>
       sampleResult(condition, ruleUnit(condition, policy), holds),
     ),
