@@ -100,7 +100,9 @@ interface Receiver {
 async function startTocsin(): Promise<Receiver & { url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-bench-ingest-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve'], {
+  // BENCH_TOCSIN_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = process.env.BENCH_TOCSIN_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/cli/main.js'), 'serve'], {
     env: {
       ...process.env,
       TOCSIN_PORT: String(port),

@@ -1,7 +1,7 @@
 // Authentication and roles: every /api/v1 request carries `Authorization: Bearer <token>`; each route
 // declares the permission it needs (read, write, admin) and the token's role must grant it.
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onResponseAsyncHookHandler } from 'fastify';
 import { roleAllows, type ApiToken, type Permission } from '../domain/api-token.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -28,7 +28,66 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export function registerAuth(app: FastifyInstance, store: Store): void {
+/** How long a verified token is trusted without asking the database again. */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+
+/**
+ * Verified tokens by hash, so a busy sender (Prometheus remote write, an exporter) costs one database
+ * lookup per token every few seconds rather than one per request. Only tokens that exist are kept, so
+ * the cache is bounded by the tokens table. A token deleted through this instance's API is forgotten at
+ * once; one deleted through another instance sharing the database stops working within the TTL.
+ */
+export class VerifiedTokenCache {
+  readonly #ttlMs: number;
+  readonly #clock: () => number;
+  readonly #byHash = new Map<string, { token: ApiToken; expiresAt: number }>();
+  /** Bumped when tokens are forgotten, so a lookup that raced with a deletion does not cache the old row. */
+  #generation = 0;
+
+  constructor(ttlMs = TOKEN_CACHE_TTL_MS, clock: () => number = () => performance.now()) {
+    this.#ttlMs = ttlMs;
+    this.#clock = clock;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get(hash: string): ApiToken | undefined {
+    const entry = this.#byHash.get(hash);
+    if (!entry) return undefined;
+    if (this.#clock() >= entry.expiresAt) {
+      this.#byHash.delete(hash);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  /** Keeps `token` unless tokens were forgotten since the lookup began (`generation` then). */
+  set(hash: string, token: ApiToken, generation: number): void {
+    if (generation !== this.#generation) return;
+    this.#byHash.set(hash, { token, expiresAt: this.#clock() + this.#ttlMs });
+  }
+
+  /** Replaces a kept token's record (its last use) without extending its life. */
+  update(hash: string, token: ApiToken): void {
+    const entry = this.#byHash.get(hash);
+    if (entry) entry.token = token;
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#byHash.clear();
+  }
+}
+
+const TOKEN_ROUTE = '/api/v1/api-tokens/:id';
+
+export function registerAuth(
+  app: FastifyInstance,
+  store: Store,
+  cache: VerifiedTokenCache = new VerifiedTokenCache(),
+): void {
   app.decorateRequest('apiToken', null);
   app.addHook('onRequest', async function authenticate(request) {
     const declared = request.routeOptions.config.permission;
@@ -39,8 +98,14 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
     if (!match) {
       throw new AppError('unauthorized', 'send an API token: Authorization: Bearer <token>');
     }
-    const token = await store.apiTokens.findByHash(hashToken(match[1]!));
-    if (!token) throw new AppError('unauthorized', 'the API token is unknown or was deleted');
+    const hash = hashToken(match[1]!);
+    let token = cache.get(hash);
+    if (!token) {
+      const generation = cache.generation;
+      token = await store.apiTokens.findByHash(hash);
+      if (!token) throw new AppError('unauthorized', 'the API token is unknown or was deleted');
+      cache.set(hash, token, generation);
+    }
     if (!roleAllows(token.role, permission)) {
       throw new AppError(
         'forbidden',
@@ -48,6 +113,21 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
       );
     }
     request.apiToken = token;
-    await store.apiTokens.touch(token.id, token.lastUsedAt);
+    // At most one write a minute per token: the kept record carries the last use written.
+    const lastUsedAt = await store.apiTokens.touch(token.id, token.lastUsedAt);
+    if (lastUsedAt !== token.lastUsedAt) cache.update(hash, { ...token, lastUsedAt });
+  });
+  // Deleting a token (the only way the API revokes one) forgets every kept token once the deletion has
+  // committed, and the generation bump keeps a lookup already under way from keeping it. The hook goes
+  // on that route alone, so other requests pay nothing for it.
+  const forgetDeletedTokens: onResponseAsyncHookHandler = (_request, reply) => {
+    if (reply.statusCode >= 200 && reply.statusCode < 300) cache.clear();
+    return Promise.resolve();
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url !== TOKEN_ROUTE || !methods.includes('DELETE')) return;
+    const own = route.onResponse;
+    route.onResponse = own === undefined ? [forgetDeletedTokens] : [...[own].flat(), forgetDeletedTokens];
   });
 }

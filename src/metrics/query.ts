@@ -350,6 +350,40 @@ function evaluateFormulas(
   return firstWithValue(formulas.map((formula) => evaluateFormula(store, window, formula)));
 }
 
+/** aggregateMinutes over `values[from … to)` in one pass; undefined when none of them is a value. */
+function aggregateCells(
+  values: Float64Array,
+  from: number,
+  to: number,
+  aggregation: Aggregation,
+): number | undefined {
+  let count = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) {
+    const value = values[i] as number;
+    if (value !== value) continue;
+    count += 1;
+    sum += value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  if (count === 0) return undefined;
+  switch (aggregation) {
+    case 'count':
+      return count;
+    case 'avg':
+      return sum / count;
+    case 'sum':
+      return sum;
+    case 'min':
+      return min;
+    case 'max':
+      return max;
+  }
+}
+
 function hasValue(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) return true;
   return false;
@@ -405,8 +439,13 @@ export function queryMetricAggregates(
     const answer = filters
       ? store.query(rangeQueryOf(window, only.quantity, only.quantity.metrics[0]!, filters, true))
       : { groups: [] };
-    for (const { key, values } of answer.groups) {
-      if (hasValue(values)) groups.push({ key, aggregate: aggregateMinutes(values, aggregation) });
+    for (const group of answer.groups) {
+      const { cells, cellsFrom, minutes } = group;
+      const aggregate =
+        cells !== undefined && cellsFrom !== undefined && minutes !== undefined
+          ? aggregateCells(cells, cellsFrom, cellsFrom + minutes, aggregation)
+          : aggregateCells(group.values, 0, group.values.length, aggregation);
+      if (aggregate !== undefined) groups.push({ key: group.key, aggregate });
     }
   } else {
     for (const [key, values] of evaluateFormulas(store, window, formulas)) {

@@ -55,11 +55,15 @@ export class ApiTokenStore {
     return Number(row.n);
   }
 
-  /** Records use at most once a minute per token, so reads do not turn into a write per request. */
-  async touch(id: string, lastUsedAt: number | null): Promise<void> {
+  /**
+   * Records use at most once a minute per token, so reads do not turn into a write per request.
+   * Answers the token's last use as now recorded (`lastUsedAt` when nothing was written).
+   */
+  async touch(id: string, lastUsedAt: number | null): Promise<number | null> {
     const now = this.#ctx.now();
-    if (lastUsedAt !== null && now - lastUsedAt < 60_000) return;
+    if (lastUsedAt !== null && now - lastUsedAt < 60_000) return lastUsedAt;
     await this.#ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+    return now;
   }
 
   async delete(id: string): Promise<boolean> {

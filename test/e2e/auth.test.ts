@@ -63,6 +63,18 @@ describe('API tokens and roles', () => {
     expect((await service.api('GET', '/api/v1/contacts', undefined, created.body.token)).status).toBe(401);
   });
 
+  it('stops accepting a token deleted through the API at once, although verified tokens are kept briefly', async () => {
+    const viewer = await service.api('POST', '/api/v1/api-tokens', { name: 'busy', role: 'viewer' });
+    for (let i = 0; i < 5; i++) {
+      expect((await service.api('GET', '/api/v1/contacts', undefined, viewer.body.token)).status).toBe(200);
+    }
+    const list = await service.api('GET', '/api/v1/api-tokens');
+    const busy = list.body.items.find((t: { name: string }) => t.name === 'busy');
+    expect(busy.lastUsedAt).not.toBeNull();
+    expect((await service.api('DELETE', `/api/v1/api-tokens/${viewer.body.id}`)).status).toBe(204);
+    expect((await service.api('GET', '/api/v1/contacts', undefined, viewer.body.token)).status).toBe(401);
+  });
+
   it('refuses to delete the last admin token', async () => {
     const list = await service.api('GET', '/api/v1/api-tokens');
     const admins = list.body.items.filter((t: { role: string }) => t.role === 'admin');

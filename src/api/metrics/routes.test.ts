@@ -11,6 +11,7 @@ import { SecretBox } from '../../store/secret-box.js';
 import { openStore, type Store } from '../../store/store.js';
 import { buildApp } from '../app.js';
 import { hashToken } from '../auth.js';
+import { AnswerBuffers } from './routes.js';
 
 const VIEWER = 'tcs_viewer-token-for-metric-routes';
 const INGEST = 'tcs_ingest-token-for-metric-routes';
@@ -292,5 +293,26 @@ describe('/api/v1/metrics', () => {
       expect(status).toBe(400);
       expect(body.error.fields[0].field).toBe('metric');
     });
+  });
+});
+
+describe('AnswerBuffers', () => {
+  it('encodes each answer whole, reusing a buffer only once released', () => {
+    const buffers = new AnswerBuffers(1);
+    const first = buffers.encode('{"key":"héllo wörld €"}');
+    expect(first.bytes.toString('utf8')).toBe('{"key":"héllo wörld €"}');
+    const second = buffers.encode('x'.repeat(10));
+    expect(second.bytes.buffer).not.toBe(first.bytes.buffer);
+    first.release();
+    first.release();
+    const third = buffers.encode('short');
+    expect(third.bytes.buffer).toBe(first.bytes.buffer);
+    expect(third.bytes.toString('utf8')).toBe('short');
+    third.release();
+    // Longer than the kept buffer, with multi-byte characters at its end: a bigger buffer, all of it.
+    const long = `${'a'.repeat(40)}€€€€`;
+    const fourth = buffers.encode(long);
+    expect(fourth.bytes.toString('utf8')).toBe(long);
+    expect(fourth.bytes.length).toBe(Buffer.byteLength(long));
   });
 });

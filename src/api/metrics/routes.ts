@@ -45,8 +45,42 @@ function rangeOf(query: MetricQueryString, now: number): { fromMs: number; toMs:
   return { fromMs, toMs };
 }
 
+/**
+ * Buffers for encoded answers, reused once the answer that used one has been handed to the OS (the
+ * response's `finish`); an answer whose response never finishes leaves its buffer to the collector.
+ */
+export class AnswerBuffers {
+  readonly #free: Buffer[] = [];
+
+  constructor(readonly maxKept = 4) {}
+
+  /** `text` as UTF-8 in a kept buffer; call `release` once the bytes are no longer needed. */
+  encode(text: string): { bytes: Buffer; release: () => void } {
+    let buffer = this.#free.pop();
+    let length = buffer ? buffer.write(text, 'utf8') : 0;
+    // write() stops short of the end only when the next character does not fit: 3 bytes to spare at
+    // least means the whole text was written.
+    if (!buffer || length > buffer.length - 4) {
+      const needed = Buffer.byteLength(text, 'utf8');
+      buffer = Buffer.allocUnsafeSlow(Math.max(needed + 4, Math.ceil(needed * 1.25)));
+      length = buffer.write(text, 'utf8');
+    }
+    const kept = buffer;
+    let released = false;
+    return {
+      bytes: kept.subarray(0, length),
+      release: () => {
+        if (released) return;
+        released = true;
+        if (this.#free.length < this.maxKept) this.#free.push(kept);
+      },
+    };
+  }
+}
+
 export function registerMetricRoutes(app: FastifyInstance, options: MetricRouteOptions): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const answerBuffers = new AnswerBuffers();
   const tags = ['metrics'];
   const { metricStore } = options;
   const clock = options.clock ?? systemClock;
@@ -96,8 +130,11 @@ export function registerMetricRoutes(app: FastifyInstance, options: MetricRouteO
         withValues: query.values === 'true',
       });
       // An answer over thousands of groups is hundreds of kilobytes of JSON. Sent as a string, Fastify
-      // would measure its UTF-8 length and the socket encode it again; as bytes it is encoded once.
-      return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(answer), 'utf8'));
+      // would measure its UTF-8 length and the socket encode it again; as bytes it is encoded once, into
+      // a buffer kept between answers (a fresh one that size is fresh pages, each faulting on first write).
+      const { bytes, release } = answerBuffers.encode(JSON.stringify(answer));
+      reply.raw.once('finish', release);
+      return reply.type('application/json; charset=utf-8').send(bytes);
     },
   );
 

@@ -1,5 +1,5 @@
 // The head: per-minute aggregates of the hours not yet written to block files, in memory. Cells live in
-// chunks of ten minutes carved from large Float64Array pages, so a series with 30 minutes of data holds
+// chunks of ten minutes carved from Float64Array pages, so a series with 30 minutes of data holds
 // three or four chunks (not a whole hour) and no typed array is allocated per series.
 import { MINUTE_MS } from '../../domain/metric-series.js';
 
@@ -12,7 +12,12 @@ export const CHUNK_MINUTES = 10;
 export const CHUNKS_PER_HOUR = 60 / CHUNK_MINUTES;
 /** Doubles of one chunk: ten minute cells, minute-major (one point touches one contiguous cell). */
 export const CHUNK_DOUBLES = CHUNK_MINUTES * CELL_FIELDS;
-const PAGE_CHUNK_BITS = 10;
+/**
+ * 64 chunks (30 KiB) a page: small enough for malloc to carve pages from memory that request buffers
+ * freed (already mapped), where a larger page would be a fresh mmap whose every 4 KiB page faults on its
+ * first write, the dearest part of taking new series on a VM. Pages are still few (one per 64 chunks).
+ */
+const PAGE_CHUNK_BITS = 6;
 const PAGE_CHUNKS = 1 << PAGE_CHUNK_BITS;
 const PAGE_CHUNK_MASK = PAGE_CHUNKS - 1;
 

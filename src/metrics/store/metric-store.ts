@@ -61,6 +61,13 @@ export interface RangeGroup {
   readonly values: Float64Array;
   /** Series that contributed at least one point in the range. */
   readonly seriesCount: number;
+  /**
+   * With `reuseValues`, the store's own memory: `values` is `cells[cellsFrom … cellsFrom + minutes)`, so a
+   * reader may read it there without having `values` made.
+   */
+  readonly cells?: Float64Array;
+  readonly cellsFrom?: number;
+  readonly minutes?: number;
 }
 
 export interface RangeResult {

@@ -379,13 +379,48 @@ export function runRangeQuery(sources: QuerySources, scratch: QueryScratch, quer
     const group = groupOf[k] as number;
     if (contributed[k]) seriesCounts[group] = (seriesCounts[group] as number) + 1;
   }
-  const rangeGroups: RangeGroup[] = Array.from(byKey, (group) => ({
-    key: groupKeys[group] ?? null,
-    // A view made by the constructor: subarray() looks up Symbol.species and costs far more per group.
-    values: new Float64Array(accumulated.buffer, group * minutes * 8, minutes),
-    seriesCount: seriesCounts[group] as number,
-  }));
+  // Answers in reused memory go to a reader of cells (an aggregate per group): their views are made
+  // only if asked for, which spares ten thousand typed arrays (and their collection) per query.
+  const rangeGroups: RangeGroup[] = query.reuseValues
+    ? Array.from(
+        byKey,
+        (group) =>
+          new CellsGroup(
+            groupKeys[group] ?? null,
+            seriesCounts[group] as number,
+            accumulated,
+            group * minutes,
+            minutes,
+          ),
+      )
+    : Array.from(byKey, (group) => ({
+        key: groupKeys[group] ?? null,
+        // A view made by the constructor: subarray() looks up Symbol.species and costs far more per group.
+        values: new Float64Array(accumulated.buffer, accumulated.byteOffset + group * minutes * 8, minutes),
+        seriesCount: seriesCounts[group] as number,
+      }));
   return { fromMs: firstMinute * MINUTE_MS, stepMs: MINUTE_MS, groups: rangeGroups };
+}
+
+/** A group whose values are `cells[cellsFrom … cellsFrom + minutes)`, viewed only when asked for. */
+class CellsGroup implements RangeGroup {
+  #values: Float64Array | null = null;
+
+  constructor(
+    readonly key: string | null,
+    readonly seriesCount: number,
+    readonly cells: Float64Array,
+    readonly cellsFrom: number,
+    readonly minutes: number,
+  ) {}
+
+  get values(): Float64Array {
+    return (this.#values ??= new Float64Array(
+      this.cells.buffer,
+      this.cells.byteOffset + this.cellsFrom * 8,
+      this.minutes,
+    ));
+  }
 }
 
 interface HourQuery {
