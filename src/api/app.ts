@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     notifier: deps.notifier,
     bodyLimitBytes: deps.ingestBodyLimitBytes ?? DEFAULT_INGEST_BODY_LIMIT,
   });
-  if (deps.metricStore) registerMetricRoutes(app, { metricStore: deps.metricStore });
+  if (deps.metricStore) registerMetricRoutes(app, { metricStore: deps.metricStore, clock: deps.clock });
   if (deps.ingestSeries) {
     const ingestSeries = deps.ingestSeries;
     registerRumRoutes(app, {
