@@ -258,15 +258,20 @@ function firstWithValue(alternatives: readonly GroupValues[]): GroupValues {
 }
 
 /**
- * The aggregate of per-minute values, minutes without a value left out: `count` is the number of minutes
- * with a value; the others are NaN when there is none.
+ * The aggregate of per-minute values (of `values[from … to)`), minutes without a value left out: `count`
+ * is the number of minutes with a value; the others are NaN when there is none.
  */
-export function aggregateMinutes(values: ArrayLike<number>, aggregation: Aggregation): number {
+export function aggregateMinutes(
+  values: ArrayLike<number>,
+  aggregation: Aggregation,
+  from = 0,
+  to = values.length,
+): number {
   let count = 0;
   let sum = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = from; i < to; i++) {
     const value = values[i]!;
     if (Number.isNaN(value)) continue;
     count += 1;
@@ -350,40 +355,6 @@ function evaluateFormulas(
   return firstWithValue(formulas.map((formula) => evaluateFormula(store, window, formula)));
 }
 
-/** aggregateMinutes over `values[from … to)` in one pass; undefined when none of them is a value. */
-function aggregateCells(
-  values: Float64Array,
-  from: number,
-  to: number,
-  aggregation: Aggregation,
-): number | undefined {
-  let count = 0;
-  let sum = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = from; i < to; i++) {
-    const value = values[i] as number;
-    if (value !== value) continue;
-    count += 1;
-    sum += value;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  if (count === 0) return undefined;
-  switch (aggregation) {
-    case 'count':
-      return count;
-    case 'avg':
-      return sum / count;
-    case 'sum':
-      return sum;
-    case 'min':
-      return min;
-    case 'max':
-      return max;
-  }
-}
-
 function hasValue(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) return true;
   return false;
@@ -441,11 +412,14 @@ export function queryMetricAggregates(
       : { groups: [] };
     for (const group of answer.groups) {
       const { cells, cellsFrom, minutes } = group;
-      const aggregate =
+      const [values, from, to] =
         cells !== undefined && cellsFrom !== undefined && minutes !== undefined
-          ? aggregateCells(cells, cellsFrom, cellsFrom + minutes, aggregation)
-          : aggregateCells(group.values, 0, group.values.length, aggregation);
-      if (aggregate !== undefined) groups.push({ key: group.key, aggregate });
+          ? [cells, cellsFrom, cellsFrom + minutes]
+          : [group.values, 0, group.values.length];
+      const aggregate = aggregateMinutes(values, aggregation, from, to);
+      // A group with no value in the window has no aggregate (not even a count of 0), as below.
+      if (aggregation === 'count' ? aggregate === 0 : Number.isNaN(aggregate)) continue;
+      groups.push({ key: group.key, aggregate });
     }
   } else {
     for (const [key, values] of evaluateFormulas(store, window, formulas)) {
