@@ -444,7 +444,7 @@ describe.skipIf(!hasChromium)(
       await shot('sending-history');
     }, 180_000);
 
-    it('charts a metric per host in Metrics, and names a bad filter next to its field', async () => {
+    it('charts a metric per host in Metrics, names a bad filter next to its field, and adds a data source', async () => {
       await page.getByRole('menuitem', { name: 'Metrics', exact: true }).click();
       await page.getByRole('heading', { name: 'Metrics', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Chart JVM_FullGC' }).click();
@@ -464,7 +464,40 @@ describe.skipIf(!hasChromium)(
 
       await page.getByRole('menuitem', { name: 'Data sources', exact: true }).click();
       await page.getByRole('heading', { name: 'Data sources', exact: true }).waitFor();
+
+      // New data source: a bad URL is named under its field, then fixed; basic auth; Test says why not.
+      await page.getByRole('button', { name: 'New data source' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New data source' });
+      await dialog.getByLabel('Name').fill('prom');
+      await dialog.getByLabel('URL').fill('prometheus:9090');
+      await check(dialog.getByRole('radio', { name: 'Basic auth' }));
+      await dialog.getByLabel('User name').fill('grafana');
+      await dialog.getByLabel('Password').fill('s3cret-pass');
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await expect.poll(() => formItem('URL').textContent()).toContain('must be an http(s) URL');
+      await dialog.getByLabel('URL').fill('http://127.0.0.1:1');
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Test prom' }).click();
+      await page.getByText(/^Not reachable: cannot reach the Prometheus data source "prom"/).waitFor();
       await shot('datasources');
+
+      // Edit keeps the stored password: it comes back masked and goes back masked.
+      await page.getByRole('row').filter({ hasText: 'prom' }).getByRole('button', { name: 'Edit' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit data source' });
+      await edit.getByLabel('Timeout (seconds)').fill('5');
+      await edit.getByRole('button', { name: 'OK' }).click();
+      await edit.waitFor({ state: 'hidden' });
+      await page
+        .getByRole('row')
+        .filter({ hasText: 'http://127.0.0.1:1' })
+        .getByText('5', { exact: true })
+        .waitFor();
+      const stored = (await service.api('GET', '/api/v1/datasources')).body.items[0];
+      expect(stored).toMatchObject({ name: 'prom', url: 'http://127.0.0.1:1', timeoutSeconds: 5 });
+      expect(stored.basicAuth.username).toBe('grafana');
+      const withSecrets = await service.server.store.datasources.get(stored.id);
+      expect(withSecrets?.basicAuth?.password).toBe('s3cret-pass');
     }, 90_000);
 
     it('fits a 390×844 phone: every page, the alarm dialog and the event details, with the menu behind a button', async () => {

@@ -149,6 +149,10 @@ export interface Datasource extends Stored {
   readonly type: string;
   readonly url: string;
   readonly timeoutSeconds: number;
+  /** The password comes back masked; sent back masked, the stored one is kept. */
+  readonly basicAuth: { readonly username: string; readonly password: string } | null;
+  /** Masked, as the password. */
+  readonly bearerToken: string | null;
 }
 
 export interface CatalogMetric {
