@@ -1,7 +1,7 @@
 // Alerts > Alert Policies: search, filter by kind and state, when each last fired, the Create Alarm menu
 // by kind, and Edit / Enable-Disable / Delete in the Actions column.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Grid, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Grid, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, queryString, type Page } from '../api/client';
 import { POLICY_KINDS, type AlertEvent, type AlertPolicy, type PolicyKind } from '../api/types';
@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { WrappingText } from '../layout/wrapping-text';
 import type { MessageKey } from '../i18n/messages-en';
 import { AlertPolicyDialog } from './alert-policy-dialog';
+import { DeleteButton } from '../layout/delete-button';
 
 const CREATE_LABELS: Record<PolicyKind, MessageKey> = {
   application: 'policies.createApplication',
@@ -155,16 +156,7 @@ export function AlertPoliciesPage() {
                 <Button type="link" size="small" onClick={() => toggle.mutate(policy)}>
                   {policy.enabled ? t('policies.disable') : t('policies.enable')}
                 </Button>
-                <Popconfirm
-                  title={t('common.deleteConfirm', { name: policy.name })}
-                  okText={t('common.ok')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove.mutate(policy)}
-                >
-                  <Button type="link" size="small" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                <DeleteButton name={policy.name} onConfirm={() => remove.mutate(policy)} />
               </Space>
             ),
           },

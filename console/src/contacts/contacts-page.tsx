@@ -1,7 +1,7 @@
 // Alerts > Contacts: the Contact tab (robots, e-mail, phone, webhooks; New contact; Test) and the Contact
 // Group tab (Create a contact group), as in the ARMS console.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Popconfirm, Space, Table, Tabs, Typography } from 'antd';
+import { App, Button, Input, Space, Table, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { api, queryString, type Page } from '../api/client';
 import type { ChannelTestResult, Contact, ContactGroup } from '../api/types';
@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { ContactDialog } from './contact-dialog';
 import { ContactGroupDialog } from './contact-group-dialog';
 import { ContactTestResult } from './contact-test-result';
+import { DeleteButton } from '../layout/delete-button';
 
 function ContactTab() {
   const { t, locale } = useI18n();
@@ -96,16 +97,7 @@ function ContactTab() {
                 <Button size="small" type="link" onClick={() => setEditing(contact)}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm
-                  title={t('common.deleteConfirm', { name: contact.name })}
-                  okText={t('common.ok')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove.mutate(contact)}
-                >
-                  <Button size="small" type="link" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                <DeleteButton name={contact.name} onConfirm={() => remove.mutate(contact)} />
               </Space>
             ),
           },
@@ -167,16 +159,7 @@ function ContactGroupTab() {
                 <Button size="small" type="link" onClick={() => setEditing(group)}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm
-                  title={t('common.deleteConfirm', { name: group.name })}
-                  okText={t('common.ok')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove.mutate(group)}
-                >
-                  <Button size="small" type="link" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                <DeleteButton name={group.name} onConfirm={() => remove.mutate(group)} />
               </Space>
             ),
           },

@@ -1,12 +1,13 @@
 // Data sources: the Prometheus-compatible servers prometheus policies read — new, edit, delete, and a
 // Test button showing what the server answered.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Popconfirm, Space, Table, Typography } from 'antd';
+import { App, Button, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type Page } from '../api/client';
 import type { Datasource } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { DatasourceDialog } from './datasource-dialog';
+import { DeleteButton } from '../layout/delete-button';
 
 export function DatasourcesPage() {
   const { t } = useI18n();
@@ -67,16 +68,7 @@ export function DatasourcesPage() {
                 <Button size="small" type="link" onClick={() => setEditing(source)}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm
-                  title={t('common.deleteConfirm', { name: source.name })}
-                  okText={t('common.ok')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() => remove.mutate(source)}
-                >
-                  <Button size="small" type="link" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                <DeleteButton name={source.name} onConfirm={() => remove.mutate(source)} />
               </Space>
             ),
           },
