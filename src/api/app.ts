@@ -18,7 +18,7 @@ import { registerAlertPolicyRoutes } from './alert-policies/routes.js';
 import { registerAlertmanagerRouteRoutes } from './alertmanager-routes/routes.js';
 import { registerAlertmanagerRoutes } from './alertmanager/routes.js';
 import { registerApiTokenRoutes } from './api-tokens/routes.js';
-import { registerAuth } from './auth.js';
+import { registerAuth, VerifiedTokenCache } from './auth.js';
 import { registerConsoleRoutes } from './console/routes.js';
 import { registerContactGroupRoutes } from './contact-groups/routes.js';
 import { registerContactRoutes } from './contacts/routes.js';
@@ -102,7 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const selfMetrics =
     deps.selfMetrics ?? new SelfMetrics({ store: deps.store, metricStore: deps.metricStore });
-  registerAuth(app, deps.store);
+  const verifiedTokens = new VerifiedTokenCache();
+  registerAuth(app, deps.store, verifiedTokens);
   registerHealthRoutes(app, deps.store, selfMetrics);
   registerContactRoutes(app, deps.store, {
     allowedWebhookOrigins: deps.config.allowedWebhookOrigins,
@@ -117,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dataSourceFor: deps.policyDataSource,
   });
   registerDatasourceRoutes(app, deps.store, { clock: deps.clock });
-  registerApiTokenRoutes(app, deps.store);
+  registerApiTokenRoutes(app, deps.store, verifiedTokens);
   registerNotificationRoutes(app, deps.store);
   registerAlertEventRoutes(app, deps.store, { clock: deps.clock });
   registerAlertmanagerRouteRoutes(app, deps.store, { clock: deps.clock });

@@ -1,7 +1,7 @@
 // Authentication and roles: every /api/v1 request carries `Authorization: Bearer <token>`; each route
 // declares the permission it needs (read, write, admin) and the token's role must grant it.
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyInstance, onResponseAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { roleAllows, type ApiToken, type Permission } from '../domain/api-token.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -81,13 +81,7 @@ export class VerifiedTokenCache {
   }
 }
 
-const TOKEN_ROUTE = '/api/v1/api-tokens/:id';
-
-export function registerAuth(
-  app: FastifyInstance,
-  store: Store,
-  cache: VerifiedTokenCache = new VerifiedTokenCache(),
-): void {
+export function registerAuth(app: FastifyInstance, store: Store, cache: VerifiedTokenCache): void {
   app.decorateRequest('apiToken', null);
   app.addHook('onRequest', async function authenticate(request) {
     const declared = request.routeOptions.config.permission;
@@ -116,18 +110,5 @@ export function registerAuth(
     // At most one write a minute per token: the kept record carries the last use written.
     const lastUsedAt = await store.apiTokens.touch(token.id, token.lastUsedAt);
     if (lastUsedAt !== token.lastUsedAt) cache.update(hash, { ...token, lastUsedAt });
-  });
-  // Deleting a token (the only way the API revokes one) forgets every kept token once the deletion has
-  // committed, and the generation bump keeps a lookup already under way from keeping it. The hook goes
-  // on that route alone, so other requests pay nothing for it.
-  const forgetDeletedTokens: onResponseAsyncHookHandler = (_request, reply) => {
-    if (reply.statusCode >= 200 && reply.statusCode < 300) cache.clear();
-    return Promise.resolve();
-  };
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (route.url !== TOKEN_ROUTE || !methods.includes('DELETE')) return;
-    const own = route.onResponse;
-    route.onResponse = own === undefined ? [forgetDeletedTokens] : [...[own].flat(), forgetDeletedTokens];
   });
 }

@@ -4,11 +4,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { apiTokenInputSchema } from '../../domain/api-token.js';
 import { AppError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
-import { generateToken, hashToken } from '../auth.js';
+import { generateToken, hashToken, type VerifiedTokenCache } from '../auth.js';
 import { idParamsSchema } from '../validation.js';
 import { presentApiToken } from './present.js';
 
-export function registerApiTokenRoutes(app: FastifyInstance, store: Store): void {
+export function registerApiTokenRoutes(
+  app: FastifyInstance,
+  store: Store,
+  verifiedTokens: VerifiedTokenCache,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['api-tokens'];
 
@@ -40,6 +44,9 @@ export function registerApiTokenRoutes(app: FastifyInstance, store: Store): void
         }
         await tx.apiTokens.delete(token.id);
       });
+      // Deleting is the only way the API revokes a token: once it has committed, no kept token is trusted
+      // any more (and a lookup already under way does not keep the deleted one).
+      verifiedTokens.clear();
       return reply.status(204).send();
     },
   );
