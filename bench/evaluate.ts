@@ -22,7 +22,7 @@ import { decodeRemoteWrite, PrometheusMetadata } from '../src/ingest/remote-writ
 import { deriveCatalogBatch } from '../src/metrics/catalog/index.js';
 import { openMetricStore } from '../src/metrics/store/open-metric-store.js';
 import { SecretBox } from '../src/store/secret-box.js';
-import { openStore } from '../src/store/store.js';
+import { openStore, type Store } from '../src/store/store.js';
 import { createTestDatabase, type TestDialect } from '../test/databases.js';
 import { prometheusInstalled, startPrometheus, type RunningPrometheus } from '../test/prometheus-server.js';
 import { writeRequestBodies, type WriteSeries } from './write-request.js';
@@ -236,7 +236,23 @@ interface TocsinFigures {
   readonly first: TimedTick;
   readonly steady: readonly TimedTick[];
   readonly firing: number;
+  /** Outbox rows waiting, and the alert events they carry between them. */
   readonly queued: number;
+  readonly eventsQueued: number;
+}
+
+/** The queued outbox rows, read page by page, and the events they carry. */
+async function outboxOf(store: Store): Promise<{ queued: number; eventsQueued: number }> {
+  let queued = 0;
+  let eventsQueued = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.notifications.list({ limit: 1000, state: 'queued', cursor });
+    queued += page.items.length;
+    for (const row of page.items) eventsQueued += row.eventIds?.length ?? (row.eventId === null ? 0 : 1);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return { queued, eventsQueued };
 }
 
 async function benchTocsin(
@@ -338,13 +354,13 @@ async function benchTocsin(
     };
     const first = await timed();
     const events = await store.alertEvents.countByState();
-    const outbox = await store.notifications.countByState();
+    const outbox = await outboxOf(store);
     const steady: TimedTick[] = [];
     for (let i = 0; i < STEADY_TICKS; i++) {
       now += MINUTE_MS;
       steady.push(await timed());
     }
-    return { first, steady, firing: events.firing, queued: outbox.queued };
+    return { first, steady, firing: events.firing, ...outbox };
   } finally {
     metricStore.close();
     rmSync(metricsDir, { recursive: true, force: true });
@@ -423,7 +439,10 @@ async function main(): Promise<number> {
       label: 'firing: expected / Prometheus alerts / Tocsin events',
       value: `${count(expected)} / ${count(prom.firing)} / ${count(tocsin.firing)}`,
     },
-    { label: 'Tocsin: outbox rows queued', value: count(tocsin.queued) },
+    {
+      label: 'Tocsin: outbox rows queued / events they carry',
+      value: `${count(tocsin.queued)} / ${count(tocsin.eventsQueued)}`,
+    },
     {
       label: 'Tocsin: policies evaluated / failed (first tick, steady ticks)',
       value: [tocsin.first, ...tocsin.steady].map((t) => `${t.evaluated}/${t.failed}`).join(', '),
@@ -439,11 +458,11 @@ async function main(): Promise<number> {
       pass: steadyRatio >= GOAL,
     },
     {
-      target: 'firing counts agree: Tocsin events = Prometheus alerts = expected, outbox row per event',
+      target: 'firing counts agree: Tocsin events = Prometheus alerts = expected = events in the outbox',
       pass:
         tocsin.firing === expected &&
         prom.firing === expected &&
-        tocsin.queued === expected &&
+        tocsin.eventsQueued === expected &&
         tocsin.steady.every((t) => t.opened === 0 && t.resolved === 0 && t.notifications === 0),
     },
   ];

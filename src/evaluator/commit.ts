@@ -10,13 +10,9 @@ import type { FiringState, KeyState } from '../domain/alert-lifecycle.js';
 import type { AlertPolicy } from '../domain/alert-policy.js';
 import type { RuleResult } from '../domain/condition-evaluation.js';
 import type { Contact } from '../domain/contact.js';
-import { notificationRowsTo, outboxTargets, type OutboxTarget } from '../notify/outbox.js';
+import { alertEventsRows } from '../notify/alert-event-messages.js';
+import { outboxTargets, type OutboxTarget } from '../notify/outbox.js';
 import type { NotificationLocale } from '../notify/rendered-notification.js';
-import {
-  alertNotificationPolicy,
-  renderAlertNotification,
-  type ConditionResult,
-} from '../notify/templates/index.js';
 import type { AlertKeyState, NewAlertEvent, OpenAlertEvent, PolicyOpenState } from '../store/alert-events.js';
 import type { NewNotification } from '../store/notifications.js';
 import type { Store } from '../store/store.js';
@@ -87,13 +83,6 @@ export type CommitOutcome =
   /** Another instance holds the policy's lease now: nothing of it was written. */
   | { readonly status: 'lease_lost' };
 
-/** The form the templates take a rule's values in. */
-function conditionResult(result: RuleResult): ConditionResult {
-  return result.comparator === 'increase_pct' || result.comparator === 'decrease_pct'
-    ? { value: result.value, baselineValue: result.baselineValue, changePct: result.changePct }
-    : { value: result.value };
-}
-
 /**
  * The policy's contacts, in the order of its groups and theirs: read once a group per commit however many
  * events and policies notify it — a storm opens thousands.
@@ -125,11 +114,7 @@ async function contactsOf(
 /** A message to enqueue: about an event already stored, or about the `opening`-th event opened now. */
 interface PendingMessage {
   readonly kind: 'firing' | 'resolved';
-  readonly event:
-    | { readonly id: string; readonly startedAt: number; readonly labels: Readonly<Record<string, string>> }
-    | { readonly opening: number };
-  readonly key: string | null;
-  readonly results: readonly RuleResult[];
+  readonly event: { readonly id: string } | { readonly opening: number };
 }
 
 /** One policy's writes, gathered while walking its transitions. */
@@ -149,10 +134,10 @@ function firing(state: KeyState): FiringState {
   return state;
 }
 
-/** The part of a stored event an evaluation continues. */
-function openEventOf(event: OpenAlertEvent): OpenAlertEvent {
+/** The open state of an event just opened with `id`: what the next evaluation continues. */
+function openedEvent(id: string, event: NewAlertEvent): OpenAlertEvent {
   return {
-    id: event.id,
+    id,
     dimensionKey: event.dimensionKey,
     labels: event.labels,
     noData: event.noData,
@@ -161,8 +146,8 @@ function openEventOf(event: OpenAlertEvent): OpenAlertEvent {
     startedAt: event.startedAt,
     lastNotifiedAt: event.lastNotifiedAt,
     notifyCount: event.notifyCount,
-    falseSince: event.falseSince,
-    acknowledgedAt: event.acknowledgedAt,
+    falseSince: null,
+    acknowledgedAt: null,
   };
 }
 
@@ -235,7 +220,7 @@ async function writeTransitions(
       writes.report.opened += 1;
       if (transition.keyState) await deleteKeyState(key);
       if (step.notify === 'firing') {
-        writes.messages.push({ kind: 'firing', event: { opening: opening.length - 1 }, key, results });
+        writes.messages.push({ kind: 'firing', event: { opening: opening.length - 1 } });
       }
       continue;
     }
@@ -245,7 +230,7 @@ async function writeTransitions(
       if (step.resolved !== null) {
         await resolveOrFail(event.id, step.resolved, results);
         writes.events.delete(key);
-        if (step.notify === 'resolved') writes.messages.push({ kind: 'resolved', event, key, results });
+        if (step.notify === 'resolved') writes.messages.push({ kind: 'resolved', event });
         continue;
       }
       const state = firing(next);
@@ -266,7 +251,7 @@ async function writeTransitions(
         );
       }
       writes.events.set(key, { ...event, ...change });
-      if (notifying) writes.messages.push({ kind: 'firing', event, key, results });
+      if (notifying) writes.messages.push({ kind: 'firing', event });
       continue;
     }
 
@@ -325,35 +310,27 @@ export async function commitEvaluations(
         written.push(await writeTransitions(tx, evaluation, now, opening));
     }
 
-    const opened = opening.length > 0 ? await tx.alertEvents.open(opening) : [];
+    const openedIds = opening.length > 0 ? await tx.alertEvents.openIds(opening) : [];
     const rows: NewNotification[] = [];
     const groups = new Map<string, readonly Contact[]>();
     for (const writes of written) {
-      for (const [key, index] of writes.openings) writes.events.set(key, openEventOf(opened[index]!));
+      for (const [key, index] of writes.openings)
+        writes.events.set(key, openedEvent(openedIds[index]!, opening[index]!));
       if (writes.messages.length === 0) continue;
       const { policy } = writes.evaluation;
       const targets: readonly OutboxTarget[] = outboxTargets(
         await contactsOf(tx, policy, groups),
         policy.notification.channels,
       );
-      const notifiedPolicy = alertNotificationPolicy(policy);
-      for (const message of writes.messages) {
-        const event = 'opening' in message.event ? opened[message.event.opening]! : message.event;
-        const request = renderAlertNotification({
-          kind: message.kind,
-          policy: notifiedPolicy,
-          eventId: event.id,
-          dimensionValue: message.key,
-          labels: event.labels,
-          results: message.results.map(conditionResult),
-          startedAt: event.startedAt,
-          endedAt: message.kind === 'resolved' ? now : null,
-          notifiedAt: now,
-          publicUrl: messages.publicUrl,
-          locale: messages.locale,
-          timeZone: policy.notification.effective.timeZone,
-        });
-        rows.push(...notificationRowsTo(targets, request));
+      // One message per kind to each target, naming its events; the dispatcher renders it from them.
+      for (const kind of ['firing', 'resolved'] as const) {
+        const eventIds = writes.messages
+          .filter((message) => message.kind === kind)
+          .map((message) =>
+            'opening' in message.event ? openedIds[message.event.opening]! : message.event.id,
+          );
+        if (eventIds.length === 0) continue;
+        rows.push(...alertEventsRows(targets, { kind, policy, eventIds, ...messages }));
         writes.report.notifications += targets.length;
       }
       writes.report.messages += writes.messages.length;

@@ -8,6 +8,8 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/data
 import { SEED_WEBHOOK, seedPolicy } from '../../test/seed-fixtures.js';
 import type { DimensionSeries, PolicyDataSource, WindowRequest } from '../datasources/policy-data.js';
 import { alertPolicyInputSchema, type AlertPolicy } from '../domain/alert-policy.js';
+import { renderAlertEventRows } from '../notify/alert-event-messages.js';
+import type { NotificationRequest } from '../notify/outbox.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import { SecretBox } from '../store/secret-box.js';
 import { openStore, type Store } from '../store/store.js';
@@ -95,6 +97,13 @@ for (const dialect of DIALECTS) {
       return [...(await store.notifications.list({ limit: 1000 })).items].reverse();
     }
 
+    /** The message of an outbox row about one event, rendered as the dispatcher renders it. */
+    async function rendered(record: NotificationRecord): Promise<NotificationRequest> {
+      const [request, ...more] = (await renderAlertEventRows(store, [record])).get(record.id)!;
+      expect(more).toEqual([]);
+      return request!;
+    }
+
     beforeEach(async () => {
       now = T;
       database = await createTestDatabase(dialect);
@@ -168,10 +177,36 @@ for (const dialect of DIALECTS) {
         eventId: event!.id,
         policyId: policy.id,
       });
-      const payload = message!.payload as { title: string; markdown: string };
-      expect(payload.title).toBe(`[P2 Alert] ${policy.name}`);
-      expect(payload.markdown).toContain('h1');
+      const request = await rendered(message!);
+      expect(request.title).toBe(`[P2 Alert] ${policy.name}`);
+      expect(request.markdown).toContain('h1');
       expect(await store.policyEvaluations.get(policy.id)).toMatchObject({ lastStatus: 'ok', failures: 0 });
+    });
+
+    it('puts the events a policy opens in one evaluation into one message per target, rendered from the events', async () => {
+      data.hosts.set('h2', stepUp(4));
+      data.hosts.set('h4', stepUp(5));
+      const policy = await createPolicy();
+      const report = await runAt(evaluator(), 0);
+      expect(report).toMatchObject({ opened: 3, messages: 3, notifications: 1 });
+      const events = [...(await store.alertEvents.list({ limit: 10 })).items].reverse();
+      const [row, ...others] = await notifications();
+      expect(others).toEqual([]);
+      expect(row).toMatchObject({
+        kind: 'firing',
+        policyId: policy.id,
+        eventId: null,
+        eventIds: events.map((e) => e.id),
+        payload: { title: `[P2 Alert] ${policy.name} ×3` },
+      });
+      const requests = (await renderAlertEventRows(store, [row!])).get(row!.id)!;
+      expect(requests.map((r) => r.eventId)).toEqual(events.map((e) => e.id));
+      expect(requests.map((r) => /h\d/.exec(r.markdown)?.[0])).toEqual(events.map((e) => e.dimensionKey));
+      // The sending history finds the row by any of its events.
+      for (const event of events) {
+        const found = await store.notifications.list({ limit: 10, eventId: event.id });
+        expect(found.items.map((n) => n.id)).toEqual([row!.id]);
+      }
     });
 
     it('gives a policy template the labels of the event’s series as {{labels.NAME}}', async () => {
@@ -184,7 +219,7 @@ for (const dialect of DIALECTS) {
       });
       await runAt(evaluator(), 0);
       const [message] = await notifications();
-      expect((message!.payload as { title: string }).title).toBe('GC on h1');
+      expect((await rendered(message!)).title).toBe('GC on h1');
     });
 
     it('re-notifies a still-firing event only once the silence period has passed', async () => {
@@ -220,7 +255,7 @@ for (const dialect of DIALECTS) {
       });
       const sent = await notifications();
       expect(sent.map((n) => n.kind)).toEqual(['firing', 'resolved']);
-      expect((sent[1]!.payload as { title: string }).title).toContain('Resolved');
+      expect((await rendered(sent[1]!)).title).toContain('Resolved');
     });
 
     it('records an event outside the effective window and notifies it when the window opens', async () => {

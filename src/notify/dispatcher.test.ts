@@ -3,19 +3,22 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/databases.js';
+import { seedPolicy } from '../../test/seed-fixtures.js';
 import {
   createManualClock,
   startSandbox,
   type ManualClock,
   type RunningSandbox,
 } from '../dingtalk-sandbox/index.js';
-import type { Severity } from '../domain/alert-policy.js';
+import { alertPolicyInputSchema, type Severity } from '../domain/alert-policy.js';
 import type { Contact } from '../domain/contact.js';
+import type { NewAlertEvent } from '../store/alert-events.js';
 import { SecretBox } from '../store/secret-box.js';
 import { openStore, type Store } from '../store/store.js';
 import { dingtalkSender } from './channel-senders.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
-import { enqueueForContacts, type NotificationRequest } from './outbox.js';
+import { alertEventsRows } from './alert-event-messages.js';
+import { enqueueForContacts, outboxTargets, type NotificationRequest } from './outbox.js';
 
 const T0 = Date.parse('2025-01-01T01:00:00Z');
 const SECRET = 'SEC0123456789abcdef0123456789abcdef';
@@ -121,6 +124,53 @@ for (const dialect of DIALECTS) {
         sentAt: T0,
         answer: { errcode: 0 },
         messageId: message?.msgUuid,
+      });
+    });
+
+    it('renders a row carrying alert events when it sends it, one message naming them all', async () => {
+      const contact = await robotContact('ops', 'ops', SECRET);
+      const group = await store.contactGroups.create({
+        name: 'ops',
+        description: null,
+        contactIds: [contact.id],
+      });
+      const policy = await store.alertPolicies.create(alertPolicyInputSchema.parse(seedPolicy([group.id])));
+      const event = (host: string): NewAlertEvent => ({
+        policyId: policy.id,
+        policyName: policy.name,
+        policyKind: policy.kind,
+        severity: policy.severity,
+        dimensionName: 'host',
+        dimensionKey: host,
+        labels: { host },
+        noData: false,
+        triggerValues: [],
+        watchFingerprint: 'fp',
+        startedAt: T0,
+        lastEvaluatedAt: T0,
+        lastNotifiedAt: T0,
+        notifyCount: 1,
+      });
+      const eventIds = await store.alertEvents.openIds([event('10.0.0.7'), event('10.0.0.8')]);
+      const targets = outboxTargets([contact], ['dingtalk']);
+      const message = { kind: 'firing', policy, publicUrl: 'http://tocsin.test', locale: 'zh-CN' } as const;
+      const [row] = await store.notifications.enqueue(alertEventsRows(targets, { ...message, eventIds }));
+      const [gone] = await store.notifications.enqueue(
+        alertEventsRows(targets, { ...message, eventIds: ['0000000000nosuchevent0000'] }),
+      );
+
+      const report = await dispatcherOn(store).runOnce();
+      expect(report).toMatchObject({ claimed: 2, messages: 1, sent: 1, failed: 1 });
+      const [sent, ...more] = sandbox.messages('ops');
+      expect(more).toEqual([]);
+      const text = JSON.stringify(sent?.body);
+      expect(text).toContain('10.0.0.7');
+      expect(text).toContain('10.0.0.8');
+      expect(await store.notifications.get(row!.id)).toMatchObject({ state: 'sent', eventIds });
+      expect(await store.notifications.get(gone!.id)).toMatchObject({
+        state: 'failed',
+        attempts: 0,
+        lastError: 'its alert events no longer exist',
       });
     });
 

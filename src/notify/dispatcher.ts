@@ -1,6 +1,7 @@
 // The dispatcher: claims due outbox rows, and per target (a DingTalk robot, an address, a webhook origin)
-// reserves a slot of the shared rate budget, sends ONE message — a row as itself or several merged — and
-// records the outcome in the rows (sent, retrying with backoff, failed with the reason). Channels only send.
+// reserves a slot of the shared rate budget, sends ONE message — a row as itself or several merged; rows
+// about alert events are rendered now, from the events — and records the outcome in the rows (sent,
+// retrying with backoff, failed with the reason). Channels only send.
 import { createHash } from 'node:crypto';
 import type { Channel } from '../domain/alert-policy.js';
 import type { Clock } from '../domain/clock.js';
@@ -8,8 +9,9 @@ import type { Contact } from '../domain/contact.js';
 import type { ChannelAnswer, NotificationRecord, RateBudget } from '../store/notifications.js';
 import type { Store } from '../store/store.js';
 import type { ChannelOutcome } from './channel-outcome.js';
+import { carriesAlertEvents, renderAlertEventRows } from './alert-event-messages.js';
 import { mergeNotifications } from './merge.js';
-import { renderSingle, requestOf } from './outbox.js';
+import { renderSingle, requestOf, type NotificationRequest } from './outbox.js';
 import type { RenderedNotification } from './rendered-notification.js';
 
 export interface ChannelSendOptions {
@@ -240,8 +242,22 @@ export class Dispatcher {
         this.#count(tally, row.channel as Channel, 'failed', 1);
       }
     }
-    if (sendable.length === 0) return;
-    const rows = sendable.map((s) => s.row);
+    const requests = await this.#requestsOf(sendable.map((s) => s.row));
+    // A row whose events were all deleted since (retention) has nothing left to say.
+    for (const { row } of sendable) {
+      if (requests.has(row.id)) continue;
+      await notifications.markFailed(
+        [row.id],
+        'its alert events no longer exist',
+        null,
+        this.#clock.now(),
+        false,
+      );
+      this.#count(tally, row.channel as Channel, 'failed', 1);
+    }
+    const sending = sendable.filter((s) => requests.has(s.row.id));
+    if (sending.length === 0) return;
+    const rows = sending.map((s) => s.row);
     const ids = rows.map((row) => row.id);
     const { targetKey, channel } = rows[0]!;
     const budget = this.#options.budgets[channel as Channel];
@@ -254,14 +270,25 @@ export class Dispatcher {
       }
     }
     // Several rows for one robot share it: the first row's contact settings (mentions, message type) apply.
-    const contact = sendable[0]!.contact;
-    const requests = rows.map(requestOf);
-    const message = requests.length === 1 ? renderSingle(requests[0]!) : mergeNotifications(requests);
+    const contact = sending[0]!.contact;
+    const all = rows.flatMap((row) => requests.get(row.id)!);
+    const message = all.length === 1 ? renderSingle(all[0]!) : mergeNotifications(all);
     const messageId = messageIdOf(rows);
     const sender = this.#senders[channel as Channel]!;
     const outcome = await sender(contact, message, { msgUuid: messageId });
     tally.messages += 1;
     await this.#record(rows, targetKey, messageId, outcome, tally);
+  }
+
+  /**
+   * What each row says, as requests (one per event): rendered now for rows carrying alert events, as
+   * stored for the others. A row with nothing left to say is missing from the answer.
+   */
+  async #requestsOf(rows: readonly NotificationRecord[]): Promise<Map<string, NotificationRequest[]>> {
+    const requests = await renderAlertEventRows(this.#store, rows.filter(carriesAlertEvents));
+    for (const row of rows) if (!carriesAlertEvents(row)) requests.set(row.id, [requestOf(row)]);
+    for (const [id, rendered] of requests) if (rendered.length === 0) requests.delete(id);
+    return requests;
   }
 
   async #record(

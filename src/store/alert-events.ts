@@ -25,6 +25,7 @@ import type { Severity } from '../domain/alert-policy.js';
 import type { RuleResult } from '../domain/condition-evaluation.js';
 import type { PolicyKind } from '../domain/metric-types.js';
 import type { AlertEventsTable, AlertKeyStatesTable, Database } from './database.js';
+import { insertRows } from './bulk-insert.js';
 import { decodeCursor, toPage, type Page } from './paging.js';
 import { nextUpdatedAt, type StoreContext } from './store-context.js';
 
@@ -216,6 +217,10 @@ function keyStateFromRow(row: AlertKeyStatesTable): AlertKeyState {
   };
 }
 
+/** The bridge's events, as the condition of their partial indexes (migrations 0004 and 0005) says it. */
+const BRIDGE_EVENTS = sql<boolean>`source = 'alertmanager'`;
+const OPEN_BRIDGE_EVENTS = sql<boolean>`source = 'alertmanager' and state = 'firing'`;
+
 /** Rows touched per statement, well under either database's limit of bound parameters. */
 const CHUNK = 500;
 
@@ -310,8 +315,41 @@ export class AlertEventStore {
 
   /** Opens events as firing; call inside the evaluation's transaction. */
   async open(events: readonly NewAlertEvent[]): Promise<AlertEvent[]> {
+    const rows = events.map((event) => this.#openRow(event));
+    await insertRows(this.#ctx.db, 'alert_events', rows);
+    // The events as written, from the caller's objects: parsing back the JSON just written would only
+    // cost time.
+    return rows.map((row, i) => {
+      const event = events[i]!;
+      return eventOf(
+        { ...row, policy_evaluated_at: null },
+        {
+          labels: event.labels,
+          triggerValues: event.triggerValues,
+          alertmanager: event.alertmanager ?? null,
+        },
+      );
+    });
+  }
+
+  /**
+   * Opens events as firing and answers only their ids, in order: the evaluator's way, as a storm opens
+   * tens of thousands at once and it has the rest of each event already. The rows are made a chunk at
+   * a time, so they die young instead of filling the old generation of the heap.
+   */
+  async openIds(events: readonly NewAlertEvent[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < events.length; i += CHUNK) {
+      const rows = events.slice(i, i + CHUNK).map((event) => this.#openRow(event));
+      await insertRows(this.#ctx.db, 'alert_events', rows);
+      for (const row of rows) ids.push(row.id);
+    }
+    return ids;
+  }
+
+  #openRow(event: NewAlertEvent): AlertEventsTable {
     const now = this.#ctx.now();
-    const rows: AlertEventsTable[] = events.map((event) => ({
+    return {
       id: this.#ctx.newId(),
       source: event.source ?? 'policy',
       policy_id: event.policyId,
@@ -340,26 +378,7 @@ export class AlertEventStore {
       details: event.alertmanager ? JSON.stringify(event.alertmanager) : null,
       created_at: now,
       updated_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.#ctx.db
-        .insertInto('alert_events')
-        .values(rows.slice(i, i + CHUNK))
-        .execute();
-    }
-    // The events as written, from the caller's objects: a storm opens thousands, and parsing back the
-    // JSON just written would only cost time.
-    return rows.map((row, i) => {
-      const event = events[i]!;
-      return eventOf(
-        { ...row, policy_evaluated_at: null },
-        {
-          labels: event.labels,
-          triggerValues: event.triggerValues,
-          alertmanager: event.alertmanager ?? null,
-        },
-      );
-    });
+    };
   }
 
   /**
@@ -486,11 +505,13 @@ export class AlertEventStore {
 
   // ── the Alertmanager bridge's operations ────────────────────────────────────────────────────────
 
-  /** The newest event of a key — a route and a fingerprint for the bridge — open or resolved. */
-  async latestOfKey(policyId: string, dimensionKey: string | null): Promise<AlertEvent | undefined> {
+  /** The newest event of an alert (its fingerprint) on a route, open or resolved. */
+  async latestAlertmanagerEvent(routeId: string, fingerprint: string): Promise<AlertEvent | undefined> {
     const row = await this.#selectEvents()
-      .where('policy_id', '=', policyId)
-      .where('dimension_key', '=', storedKey(dimensionKey))
+      // A literal, not a parameter: the planners use the partial index only when they see its condition.
+      .where(BRIDGE_EVENTS)
+      .where('policy_id', '=', routeId)
+      .where('dimension_key', '=', fingerprint)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -500,12 +521,11 @@ export class AlertEventStore {
   /** The open Alertmanager events of an alert (its fingerprint), on every route. */
   async openAlertmanagerEvents(fingerprint: string): Promise<AlertEvent[]> {
     const rows = await this.#selectEvents()
-      .where('source', '=', 'alertmanager')
+      .where(OPEN_BRIDGE_EVENTS)
       .where('dimension_key', '=', fingerprint)
-      .where('state', '=', 'firing')
-      .orderBy('id')
       .execute();
-    return rows.map(fromRow);
+    // Sorted here: asked to order by id, SQLite walked the state index, through every open event.
+    return rows.map(fromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   // ── the users' operations ───────────────────────────────────────────────────────────────────────
@@ -513,6 +533,18 @@ export class AlertEventStore {
   async get(id: string): Promise<AlertEvent | undefined> {
     const row = await this.#selectEvents().where('id', '=', id).executeTakeFirst();
     return row && fromRow(row);
+  }
+
+  /** The events of `ids` that exist, in the order of `ids` (the dispatcher renders a message's events). */
+  async getMany(ids: readonly string[]): Promise<AlertEvent[]> {
+    const found = new Map<string, AlertEvent>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.#selectEvents()
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
+      for (const row of rows) found.set(row.id, fromRow(row));
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Events newest first, filtered, paged by the last id seen. */

@@ -171,8 +171,8 @@ for (const dialect of DIALECTS) {
       const [other] = await store.alertEvents.open([bridgeEvent('r2', 'fp1')]);
       await store.alertEvents.open([bridgeEvent('r1', 'fp2')]);
 
-      expect((await store.alertEvents.latestOfKey('r1', 'fp1'))?.id).toBe(second!.id);
-      expect(await store.alertEvents.latestOfKey('r3', 'fp1')).toBeUndefined();
+      expect((await store.alertEvents.latestAlertmanagerEvent('r1', 'fp1'))?.id).toBe(second!.id);
+      expect(await store.alertEvents.latestAlertmanagerEvent('r3', 'fp1')).toBeUndefined();
       expect((await store.alertEvents.openAlertmanagerEvents('fp1')).map((e) => e.id)).toEqual([
         second!.id,
         other!.id,

@@ -96,8 +96,11 @@ export interface NotificationsTable {
   kind: string;
   severity: string;
   policy_id: string | null;
+  /** The event the row is about, when it is about exactly one. */
   event_id: string | null;
-  /** The NotificationRequest's content as JSON. */
+  /** The events of a message rendered when sent (a JSON array of ids); null for a rendered request. */
+  event_ids: string | null;
+  /** The NotificationRequest's content as JSON, or what rendering the events needs. */
   payload: string;
   /** queued → sending → sent | retrying | failed */
   state: string;

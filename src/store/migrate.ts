@@ -6,12 +6,14 @@ import * as configuration from './migrations/0001-configuration.js';
 import * as notifications from './migrations/0002-notifications.js';
 import * as alertEvents from './migrations/0003-alert-events.js';
 import * as alertmanagerRoutes from './migrations/0004-alertmanager-routes.js';
+import * as stormWrites from './migrations/0005-storm-writes.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-configuration': configuration,
   '0002-notifications': notifications,
   '0003-alert-events': alertEvents,
   '0004-alertmanager-routes': alertmanagerRoutes,
+  '0005-storm-writes': stormWrites,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -2,6 +2,8 @@
 // per-target rate budget (reserve a send slot, pause a target). One query code path for both dialects;
 // PostgreSQL adds `FOR UPDATE SKIP LOCKED` to claims so several instances never take the same row.
 import { sql, type Kysely, type Transaction, type UpdateObject } from 'kysely';
+import { ID_PATTERN } from '../domain/ids.js';
+import { insertRows } from './bulk-insert.js';
 import type { Database, Dialect, NotificationsTable } from './database.js';
 import { decodeCursor, toPage, type Page } from './paging.js';
 import type { StoreContext } from './store-context.js';
@@ -22,14 +24,18 @@ export interface NewNotification {
   readonly kind: string;
   readonly severity: string;
   readonly policyId: string | null;
+  /** The event the notification is about, when it is about exactly one. */
   readonly eventId: string | null;
-  /** JSON-serialisable content (the notify layer's NotificationRequest). */
+  /** The events of a message the dispatcher renders when it sends it (oldest first); else absent. */
+  readonly eventIds?: readonly string[] | null;
+  /** JSON-serialisable content (the notify layer's NotificationRequest, or what rendering needs). */
   readonly payload: unknown;
 }
 
 /** A stored notification: what was asked, and its delivery state (kept in the row, never half-failed). */
 export interface NotificationRecord extends NewNotification {
   readonly id: string;
+  readonly eventIds: readonly string[] | null;
   readonly state: NotificationState;
   readonly attempts: number;
   readonly nextAttemptAt: number;
@@ -63,10 +69,18 @@ export interface RateBudget {
 export type SlotReservation = { readonly ok: true } | { readonly ok: false; readonly retryAt: number };
 
 function fromRow(row: NotificationsTable): NotificationRecord {
-  return recordOf(row, JSON.parse(row.payload) as unknown);
+  return recordOf(
+    row,
+    JSON.parse(row.payload) as unknown,
+    row.event_ids === null ? null : (JSON.parse(row.event_ids) as string[]),
+  );
 }
 
-function recordOf(row: NotificationsTable, payload: unknown): NotificationRecord {
+function recordOf(
+  row: NotificationsTable,
+  payload: unknown,
+  eventIds: readonly string[] | null,
+): NotificationRecord {
   return {
     id: row.id,
     channel: row.channel,
@@ -77,6 +91,7 @@ function recordOf(row: NotificationsTable, payload: unknown): NotificationRecord
     severity: row.severity,
     policyId: row.policy_id,
     eventId: row.event_id,
+    eventIds,
     payload,
     state: row.state as NotificationState,
     attempts: row.attempts,
@@ -95,8 +110,7 @@ function answerText(answer: ChannelAnswer | null): string | null {
   return answer === null ? null : JSON.stringify(answer);
 }
 
-// Both limits keep statements well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
-const INSERT_CHUNK = 500;
+// Keeps statements well under SQLite's 32766 bound parameters and PostgreSQL's 65535.
 const UPDATE_CHUNK = 1000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -140,6 +154,7 @@ export class NotificationStore {
       severity: row.severity,
       policy_id: row.policyId,
       event_id: row.eventId,
+      event_ids: row.eventIds ? JSON.stringify(row.eventIds) : null,
       payload: JSON.stringify(row.payload),
       state: 'queued',
       attempts: 0,
@@ -152,12 +167,10 @@ export class NotificationStore {
       updated_at: now,
       sent_at: null,
     }));
-    for (const chunk of chunks(values, INSERT_CHUNK)) {
-      await this.#ctx.db.insertInto('notifications').values(chunk).execute();
-    }
+    await insertRows(this.#ctx.db, 'notifications', values);
     // The rows as written, with the producer's payloads: a storm enqueues thousands, and parsing back
     // the JSON just written would only cost time.
-    return values.map((value, i) => recordOf(value, rows[i]!.payload));
+    return values.map((value, i) => recordOf(value, rows[i]!.payload, rows[i]!.eventIds ?? null));
   }
 
   /**
@@ -340,7 +353,20 @@ export class NotificationStore {
     if (query.channel) select = select.where('channel', '=', query.channel);
     if (query.contactId) select = select.where('contact_id', '=', query.contactId);
     if (query.policyId) select = select.where('policy_id', '=', query.policyId);
-    if (query.eventId) select = select.where('event_id', '=', query.eventId);
+    const eventId = query.eventId;
+    if (eventId) {
+      select = select.where((eb) => {
+        const aboutIt = eb('event_id', '=', eventId);
+        // Only a well-formed id can be looked for inside the JSON arrays (ids are [0-9a-z]: no LIKE
+        // wildcards); the policy of the event narrows the rows to look in to that policy's.
+        if (!ID_PATTERN.test(eventId)) return aboutIt;
+        const itsPolicy = eb.selectFrom('alert_events').select('policy_id').where('id', '=', eventId);
+        return eb.or([
+          aboutIt,
+          eb.and([eb('policy_id', '=', itsPolicy), eb('event_ids', 'like', `%"${eventId}"%`)]),
+        ]);
+      });
+    }
     return toPage(await select.execute(), query.limit, fromRow);
   }
 

@@ -137,6 +137,7 @@ export interface Notification extends Stored {
   readonly title: string | null;
   readonly policyId: string | null;
   readonly eventId: string | null;
+  readonly eventIds: readonly string[];
   readonly attempts: number;
   readonly nextAttemptAt: string | null;
   readonly lastError: string | null;

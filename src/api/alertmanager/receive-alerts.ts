@@ -151,7 +151,7 @@ async function writePayload(
     }
     report.accepted += 1;
     for (const route of matched) {
-      const latest = await tx.alertEvents.latestOfKey(route.id, fingerprint);
+      const latest = await tx.alertEvents.latestAlertmanagerEvent(route.id, fingerprint);
       const step = bridgeStep(
         latest ? eventState(latest) : null,
         bridgeAlert(alert),

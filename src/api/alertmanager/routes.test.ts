@@ -250,7 +250,7 @@ for (const dialect of DIALECTS) {
             if (attempts > 1) return work(tx);
             const events = new Proxy(tx.alertEvents, {
               get(target, property) {
-                if (property === 'latestOfKey') return () => Promise.resolve(undefined);
+                if (property === 'latestAlertmanagerEvent') return () => Promise.resolve(undefined);
                 const value: unknown = Reflect.get(target, property, target);
                 return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
               },

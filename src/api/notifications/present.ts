@@ -24,6 +24,8 @@ export function presentNotification(record: NotificationRecord) {
     title: titleOf(record),
     policyId: record.policyId,
     eventId: record.eventId,
+    // Every event the message carries: one, or the events of one policy opened or resolved together.
+    eventIds: record.eventIds ?? (record.eventId === null ? [] : [record.eventId]),
     attempts: record.attempts,
     nextAttemptAt: pending ? isoOrNull(record.nextAttemptAt) : null,
     lastError: record.lastError,
