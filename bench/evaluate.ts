@@ -264,7 +264,13 @@ async function benchTocsin(
   let now = endMs + 2_000;
   const clock = { now: () => now };
   const database = await createTestDatabase(dialect);
-  const store = await openStore({ url: database.url, box: new SecretBox(randomBytes(32)), now: clock.now });
+  // As the service opens it (src/main.ts): the WAL checkpointed on a worker thread.
+  const store = await openStore({
+    url: database.url,
+    checkpointInBackground: true,
+    box: new SecretBox(randomBytes(32)),
+    now: clock.now,
+  });
   const metricsDir = mkdtempSync(join(tmpdir(), 'tocsin-bench-evaluate-metrics-'));
   const metricStore = openMetricStore({ dir: metricsDir, now: () => Date.now(), compactEveryMs: null });
   try {

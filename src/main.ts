@@ -103,6 +103,7 @@ async function openConfiguredStore(config: ServerConfig, clock: Clock): Promise<
   const box = new SecretBox(loadEncryptionKey(config));
   const store = await openStore({
     url: config.databaseUrl ?? join(config.dataDir, 'tocsin.db'),
+    checkpointInBackground: true,
     box,
     now: () => clock.now(),
   });

@@ -3,6 +3,11 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import {
+  BACKSTOP_CHECKPOINT_PAGES,
+  startSqliteCheckpointer,
+  type SqliteCheckpointer,
+} from './sqlite-checkpointer.js';
 
 export interface ContactsTable {
   id: string;
@@ -233,6 +238,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseLocation {
   /** `postgres://…` for PostgreSQL; otherwise the SQLite file path (or `:memory:`). */
   readonly url: string;
+  /**
+   * SQLite: checkpoint the write-ahead log on a worker thread instead of inside commits (the service
+   * does; tests that open hundreds of short-lived stores need not start a thread for each).
+   */
+  readonly checkpointInBackground?: boolean;
 }
 
 export function dialectOf(location: DatabaseLocation): Dialect {
@@ -264,7 +274,15 @@ export function openDatabase(location: DatabaseLocation): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: keptStatements(sqlite) }) });
+  let checkpointer: SqliteCheckpointer | null = null;
+  if (location.checkpointInBackground && !sqlite.memory) {
+    sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    checkpointer = startSqliteCheckpointer(location.url, (message) =>
+      process.emitWarning(`SQLite checkpoint failed: ${message}`),
+    );
+  }
+  const database = keptStatements(sqlite, () => void checkpointer?.stop());
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
 /** Prepared statements kept per connection; past it the least recently used is dropped. */
@@ -277,10 +295,13 @@ const KEPT_STATEMENTS = 512;
  * one statement at a time and Tocsin never streams a query (an iteration in progress would make the
  * statement busy).
  */
-function keptStatements(sqlite: SQLite.Database): SqliteDatabase {
+function keptStatements(sqlite: SQLite.Database, beforeClose: () => void): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      beforeClose();
+      sqlite.close();
+    },
     prepare(sql) {
       let statement = statements.get(sql);
       if (statement) {
