@@ -331,7 +331,7 @@ export function AlertPolicyDialog({
             </>
           )}
         </Form.List>
-        <PolicyPreviewPanel kind={kind} policy={policy} groups={groups.data?.items ?? []} />
+        <PolicyPreviewPanel kind={kind} policy={policy} />
         <Divider titlePlacement="start">{t('policy.lifecycle')}</Divider>
         <Space wrap align="start">
           <Form.Item label={t('policy.noData')} name="noData">

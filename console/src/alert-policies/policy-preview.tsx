@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Flex, Form, Radio, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { AlertPolicy, ContactGroup, PolicyKind, PolicyPreview } from '../api/types';
+import type { AlertPolicy, PolicyKind, PolicyPreview } from '../api/types';
 import { TimeSeriesChart } from '../charts/time-series-chart';
 import { useI18n, type Translate } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages-en';
@@ -39,17 +39,6 @@ function isComplete(values: PolicyForm | undefined): values is PolicyForm {
   );
 }
 
-/**
- * The request body of the preview. The replay does not depend on whom a policy notifies, but the API
- * validates a whole policy: before a group is chosen, any existing group stands in.
- */
-function previewPolicy(values: PolicyForm, original: AlertPolicy | null, groups: readonly ContactGroup[]) {
-  const body = formToBody(values, original);
-  const notification = body.notification as { contactGroupIds: string[] };
-  if (notification.contactGroupIds.length > 0 || groups.length === 0) return body;
-  return { ...body, notification: { ...notification, contactGroupIds: [groups[0]!.id] } };
-}
-
 /** The preview chart's legend texts, in the console's language. */
 export function previewLabels(
   t: Translate,
@@ -72,11 +61,9 @@ export function previewLabels(
 export function PolicyPreviewPanel({
   kind,
   policy,
-  groups,
 }: {
   readonly kind: PolicyKind;
   readonly policy: AlertPolicy | null;
-  readonly groups: readonly ContactGroup[];
 }) {
   const { t } = useI18n();
   const form = Form.useFormInstance<PolicyForm>();
@@ -85,7 +72,8 @@ export function PolicyPreviewPanel({
   const [ruleIndex, setRuleIndex] = useState(0);
   const [only, setOnly] = useState<string | null | undefined>(undefined);
   const complete = isComplete(values && { ...values, kind });
-  const body = complete && groups.length > 0 ? previewPolicy({ ...values, kind }, policy, groups) : null;
+  // Whom the policy notifies does not change the replay: the API takes it with no group chosen yet.
+  const body = complete ? formToBody({ ...values, kind }, policy) : null;
   const wanted = body && JSON.stringify({ policy: body, hours });
   const request = useDebounced(wanted, DEBOUNCE_MS);
 
@@ -173,9 +161,7 @@ export function PolicyPreviewPanel({
           />
         </Flex>
       </Flex>
-      {groups.length === 0 ? (
-        <Typography.Text type="secondary">{t('policy.noGroups')}</Typography.Text>
-      ) : !complete ? (
+      {!complete ? (
         <Typography.Text type="secondary">{t('preview.incomplete')}</Typography.Text>
       ) : preview.error ? (
         <Alert

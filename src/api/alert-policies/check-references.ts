@@ -7,12 +7,18 @@ import type { Store } from '../../store/store.js';
 
 /**
  * Refuses with `invalid_request` naming every reference that does not exist; `prefix` is where the
- * policy sits in the body (`policy.` for a preview of an unsaved policy).
+ * policy sits in the body (`policy.` for a preview of an unsaved policy); `ignoredGroupIds` are placeholders
+ * that name no group (a preview without recipients).
  * @example await checkReferences(tx, request.body) // notification.contactGroupIds[0]: no contact group with id …
  */
-export async function checkReferences(store: Store, input: AlertPolicyInput, prefix = ''): Promise<void> {
+export async function checkReferences(
+  store: Store,
+  input: AlertPolicyInput,
+  prefix = '',
+  ignoredGroupIds: readonly string[] = [],
+): Promise<void> {
   const problems: FieldProblem[] = [];
-  const groupIds = input.notification.contactGroupIds;
+  const groupIds = input.notification.contactGroupIds.filter((id) => !ignoredGroupIds.includes(id));
   const existing = await store.contactGroups.existingIds(groupIds);
   groupIds.forEach((id, i) => {
     if (!existing.has(id)) {

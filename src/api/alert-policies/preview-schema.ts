@@ -55,8 +55,36 @@ export type PreviewOptions = z.output<typeof previewOptionsSchema>;
 export const savedPreviewBodySchema = previewOptionsSchema.nullish();
 export const DEFAULT_PREVIEW_OPTIONS: PreviewOptions = previewOptionsSchema.parse({});
 
+/** Stands in for the contact groups of an unsaved policy previewed before any is chosen. */
+export const NO_RECIPIENTS = 'preview-without-recipients';
+
+/**
+ * Whom a policy notifies does not change when it would have fired: an unsaved policy may be previewed
+ * without `notification`, or with no channel or contact group chosen yet.
+ */
+function withAnyRecipients(policy: unknown): unknown {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return policy;
+  const given = (policy as { notification?: unknown }).notification ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return policy;
+  const notification = given as { channels?: unknown; contactGroupIds?: unknown };
+  const unset = (list: unknown) => list === undefined || (Array.isArray(list) && list.length === 0);
+  return {
+    ...policy,
+    notification: {
+      ...notification,
+      channels: unset(notification.channels) ? ['dingtalk'] : notification.channels,
+      contactGroupIds: unset(notification.contactGroupIds) ? [NO_RECIPIENTS] : notification.contactGroupIds,
+    },
+  };
+}
+
 export const unsavedPreviewBodySchema = z.strictObject({
-  policy: alertPolicyInputSchema.describe('the policy as it would be created; nothing is saved'),
+  policy: z
+    .preprocess(withAnyRecipients, alertPolicyInputSchema)
+    .describe(
+      'the policy as it would be created; nothing is saved. Its `notification` may be left out, or ' +
+        'name no channel or contact group yet',
+    ),
   ...previewOptionsShape,
 });
 

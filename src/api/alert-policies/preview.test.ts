@@ -267,6 +267,17 @@ describe('POST /api/v1/alert-policies:preview and /{id}:preview', () => {
     expect(unsaved.body.fromMs).toBe(NOW - 120 * MIN);
   });
 
+  it('previews an unsaved policy that notifies nobody yet: no notification, or no group or channel chosen', async () => {
+    const saved = await api('POST', `/api/v1/alert-policies/${seedId}:preview`, { hours: 2 });
+    const { notification: _, ...withoutNotification } = seedPolicy([groupId]);
+    const noneChosen = seedPolicy([], { notification: { channels: [], contactGroupIds: [] } });
+    for (const policy of [withoutNotification, noneChosen]) {
+      const { status, body } = await api('POST', '/api/v1/alert-policies:preview', { policy, hours: 2 });
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body.dimensions).toEqual(saved.body.dimensions);
+    }
+  });
+
   it('takes from and to as ISO times or epoch milliseconds, rounded down to the minute', async () => {
     const { status, body } = await api('POST', `/api/v1/alert-policies/${seedId}:preview`, {
       from: new Date(NOW - 20 * MIN + 30_000).toISOString(),

@@ -15,6 +15,7 @@ import { checkReferences } from './check-references.js';
 import { presentPolicyPreview } from './preview-present.js';
 import {
   DEFAULT_PREVIEW_OPTIONS,
+  NO_RECIPIENTS,
   policyPreviewSchema,
   previewRangeOf,
   savedPreviewBodySchema,
@@ -82,7 +83,7 @@ export function registerAlertPolicyPreviewRoutes(
     },
     async function previewUnsavedPolicy(request) {
       const { policy: input, ...body } = request.body;
-      await checkReferences(store, input, 'policy.');
+      await checkReferences(store, input, 'policy.', [NO_RECIPIENTS]);
       return preview({ ...input, id: 'unsaved', createdAt: 0, updatedAt: 0 }, body);
     },
   );
