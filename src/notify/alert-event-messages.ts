@@ -18,6 +18,9 @@ import {
 } from './templates/index.js';
 import { TEMPLATE_WORDS } from './templates/template-words.js';
 
+/** Events rendered (~10 µs each) before the event loop gets a turn. */
+const RENDERED_BETWEEN_YIELDS = 1_000;
+
 /** What the evaluator tells about one policy's events in one message. */
 export interface AlertEventsMessage {
   readonly kind: 'firing' | 'resolved';
@@ -125,11 +128,17 @@ export async function renderAlertEventRows(
   const ids = [...new Set(records.flatMap((record) => record.eventIds ?? []))];
   const events = new Map((await store.alertEvents.getMany(ids)).map((event) => [event.id, event]));
   const requests = new Map<string, NotificationRequest[]>();
+  let sinceYield = 0;
   for (const record of records) {
     const rendered: NotificationRequest[] = [];
     for (const id of record.eventIds ?? []) {
       const event = events.get(id);
       if (event) rendered.push(eventRequest(record, event));
+      // A storm's merged message renders tens of thousands of events: the API keeps answering meanwhile.
+      if (++sinceYield === RENDERED_BETWEEN_YIELDS) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     requests.set(record.id, rendered);
   }
