@@ -91,7 +91,7 @@ export function carriesAlertEvents(record: NotificationRecord): boolean {
 }
 
 /** The form the templates take a rule's values in. */
-export function conditionResultOf(result: RuleResult): ConditionResult {
+function conditionResultOf(result: RuleResult): ConditionResult {
   return result.comparator === 'increase_pct' || result.comparator === 'decrease_pct'
     ? { value: result.value, baselineValue: result.baselineValue, changePct: result.changePct }
     : { value: result.value };

@@ -57,13 +57,20 @@ export function startSqliteCheckpointer(
   });
   // The worker never keeps the process alive; an unexpected end leaves the backstop to checkpoint.
   worker.unref();
+  // Once stopping, the database may be gone already (a service stopped as soon as it started): the
+  // worker's failure to open it then is no news.
+  let stopping = false;
+  const report = (message: string) => {
+    if (!stopping) onError(message);
+  };
   worker.on('message', (message: { error?: string }) => {
-    if (message.error) onError(message.error);
+    if (message.error) report(message.error);
   });
-  worker.on('error', (error) => onError(String(error)));
+  worker.on('error', (error) => report(String(error)));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      stopping = true;
       worker.postMessage('stop');
       await exited;
     },

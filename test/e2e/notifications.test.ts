@@ -122,6 +122,16 @@ describe('GET /api/v1/notifications', () => {
     expect(output).toMatch(/failed +dingtalk +1 +\[P1 alert\] FullGC doubled on host-7/);
     expect(output).toContain('310000');
     expect(output).not.toContain(TOKEN);
+    output = '';
+    expect(
+      await run(['notifications', 'list', '--event', 'event-1', '-o', 'json'], { env, stdout: append }),
+    ).toBe(0);
+    expect(JSON.parse(output)).toMatchObject([{ eventId: 'event-1', eventIds: ['event-1'] }]);
+    output = '';
+    expect(
+      await run(['notifications', 'list', '--event', 'event-2', '-o', 'json'], { env, stdout: append }),
+    ).toBe(0);
+    expect(JSON.parse(output)).toEqual([]);
     expect(
       await run(['notifications', 'list', '--state', 'lost'], { env, stdout: append, stderr: append }),
     ).toBe(2);

@@ -25,6 +25,8 @@ const COLUMNS: readonly Column[] = [
   { heading: 'channel', value: (n) => cell(n.channel) },
   { heading: 'attempts', value: (n) => cell(n.attempts) },
   { heading: 'title', value: (n) => cell(n.title) },
+  // How many alert events the message carries: the events one policy opened or resolved together.
+  { heading: 'events', value: (n) => cell(Array.isArray(n.eventIds) ? n.eventIds.length : null) },
   { heading: 'target', value: (n) => cell(n.target) },
   { heading: 'answer', value: answerCell },
 ];
@@ -34,6 +36,7 @@ interface NotificationFlags {
   readonly channel?: string;
   readonly contact?: string;
   readonly policy?: string;
+  readonly event?: string;
   readonly limit: string;
   readonly output?: string;
 }
@@ -49,6 +52,7 @@ export function addNotificationCommands(program: Command, io: CliIo): void {
     .option('--channel <channel>', `only this channel: ${CHANNELS.join(', ')}`)
     .option('--contact <name-or-id>', 'only notifications to this contact')
     .option('--policy <name-or-id>', 'only notifications of this alert policy')
+    .option('--event <id>', 'only notifications carrying this alert event')
     .option('--limit <n>', 'how many, at most 1000', '50')
     .option('-o, --output <format>', 'output format: table, yaml or json (default table)')
     .action(async function listNotifications(flags: NotificationFlags, command: Command) {
@@ -65,6 +69,7 @@ export function addNotificationCommands(program: Command, io: CliIo): void {
       if (flags.channel) query.set('channel', flags.channel);
       if (flags.contact) query.set('contactId', (await findObject(client, 'contact', flags.contact)).id);
       if (flags.policy) query.set('policyId', (await findObject(client, 'alert-policy', flags.policy)).id);
+      if (flags.event) query.set('eventId', flags.event);
       const page = await client.request('GET', `/api/v1/notifications?${query.toString()}`);
       const items = isJsonObject(page) && Array.isArray(page.items) ? page.items.filter(isJsonObject) : [];
       io.stdout(renderList(items, COLUMNS, format));
