@@ -124,12 +124,20 @@ describe('GET /api/v1/notifications', () => {
     expect(output).not.toContain(TOKEN);
     output = '';
     expect(
-      await run(['notifications', 'list', '--event', 'event-1', '-o', 'json'], { env, stdout: append }),
+      await run(['notifications', 'list', '--event', 'event-1', '-o', 'json'], {
+        env,
+        stdout: append,
+        stderr: append,
+      }),
     ).toBe(0);
     expect(JSON.parse(output)).toMatchObject([{ eventId: 'event-1', eventIds: ['event-1'] }]);
     output = '';
     expect(
-      await run(['notifications', 'list', '--event', 'event-2', '-o', 'json'], { env, stdout: append }),
+      await run(['notifications', 'list', '--event', 'event-2', '-o', 'json'], {
+        env,
+        stdout: append,
+        stderr: append,
+      }),
     ).toBe(0);
     expect(JSON.parse(output)).toEqual([]);
     expect(
