@@ -202,6 +202,20 @@ for (const dialect of DIALECTS) {
       const requests = (await renderAlertEventRows(store, [row!])).get(row!.id)!;
       expect(requests.map((r) => r.eventId)).toEqual(events.map((e) => e.id));
       expect(requests.map((r) => /h\d/.exec(r.markdown)?.[0])).toEqual(events.map((e) => e.dimensionKey));
+      // Each with the event as data, for the webhook's `events`.
+      expect(requests[0]!.event).toEqual({
+        eventId: events[0]!.id,
+        policyId: policy.id,
+        policyName: policy.name,
+        severity: 'P2',
+        state: 'firing',
+        target: 'order-service',
+        dimension: { key: 'host', value: events[0]!.dimensionKey },
+        value: 4,
+        condition: expect.stringContaining('JVM_FullGC'),
+        startedAt: events[0]!.startedAt,
+        url: `http://tocsin.test/events/${events[0]!.id}`,
+      });
       // The sending history finds the row by any of its events.
       for (const event of events) {
         const found = await store.notifications.list({ limit: 10, eventId: event.id });

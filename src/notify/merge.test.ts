@@ -51,6 +51,28 @@ describe('mergeNotifications', () => {
     expect(merged.summary).toContain('**2** alerts: P2 ×1, P4 ×1');
   });
 
+  it('carries the events as data in the order of the items, when every request has its event', () => {
+    const withEvent = (r: NotificationRequest, eventId: string): NotificationRequest => ({
+      ...r,
+      event: {
+        eventId,
+        policyId: r.policyId!,
+        policyName: r.policyName!,
+        severity: r.severity,
+        state: 'firing',
+        startedAt: 0,
+      },
+    });
+    const merged = mergeNotifications([
+      withEvent(request('a', 'P3'), 'e1'),
+      withEvent(request('b', 'P1'), 'e2'),
+    ]);
+    expect(merged.events?.map((event) => event.eventId)).toEqual(['e2', 'e1']);
+    expect(
+      mergeNotifications([withEvent(request('a', 'P3'), 'e1'), request('b', 'P1')]).events,
+    ).toBeUndefined();
+  });
+
   it('counts the policies beyond the tenth together', () => {
     const many = Array.from({ length: 12 }, (_, i) => request(`p${i}`, 'P3', 'en'));
     expect(mergeNotifications(many).summary).toContain('- 2 other policies: 2');

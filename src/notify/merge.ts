@@ -101,5 +101,7 @@ export function mergeNotifications(requests: readonly NotificationRequest[]): Re
     // Each event's own links are in its markdown; buttons for one event would mislead on a merged message.
     links: [],
     locale,
+    // In the order of the items, so only when every request has its event as data.
+    ...(ordered.every((request) => request.event) && { events: ordered.map((request) => request.event!) }),
   };
 }

@@ -7,6 +7,7 @@ import { maskWebhookToken } from '../domain/secret-mask.js';
 import type { NewNotification, NotificationRecord } from '../store/notifications.js';
 import type { Store } from '../store/store.js';
 import type {
+  NotificationEventData,
   NotificationKind,
   NotificationLink,
   NotificationLocale,
@@ -33,6 +34,8 @@ export interface NotificationRequest {
   /** The event as a markdown block; user-provided values already escaped by the template. */
   readonly markdown: string;
   readonly links: readonly NotificationLink[];
+  /** The event as data, when the request is rendered from a stored event (not kept in the row). */
+  readonly event?: NotificationEventData;
 }
 
 /** The part of a request kept in the row's JSON payload; the rest has columns of its own. */
@@ -193,5 +196,6 @@ export function renderSingle(request: NotificationRequest): RenderedNotification
     items: [{ severity: request.severity, markdown: request.markdown }],
     links: request.links,
     locale: request.locale,
+    ...(request.event && { events: [request.event] }),
   };
 }

@@ -79,6 +79,19 @@ describe('renderAlertNotification: the default texts', () => {
         { title: '确认', url: 'https://tocsin.example/events/e1:acknowledge' },
         { title: '静默', url: 'https://tocsin.example/events/e1:silence' },
       ],
+      event: {
+        eventId: 'e1',
+        policyId: 'p1',
+        policyName: 'JVM FullGC doubled vs previous hour',
+        severity: 'P2',
+        state: 'firing',
+        target: 'order-service',
+        dimension: { key: 'host', value: '10.0.0.7' },
+        value: 2.2,
+        condition: 'JVM_FullGC 5 分钟平均值 环比上小时增长 120% (阈值 100%)',
+        startedAt: STARTED,
+        url: 'https://tocsin.example/events/e1',
+      },
     });
   });
 

@@ -19,7 +19,7 @@ import {
 import { escapeMarkdownInline } from '../channels/dingtalk/index.js';
 import { markdownLinkUrl } from '../channels/dingtalk/markdown-text.js';
 import type { NotificationRequest } from '../outbox.js';
-import type { NotificationLocale } from '../rendered-notification.js';
+import type { NotificationEventData, NotificationLocale } from '../rendered-notification.js';
 import { consoleLinks, notificationLinks } from './console-links.js';
 import { ruleText, ruleValueText, type ConditionResult, type RuleContext } from './rule-text.js';
 import { TEMPLATE_WORDS, type AlertState } from './template-words.js';
@@ -239,6 +239,7 @@ export function renderAlertNotification(input: AlertNotificationInput): Notifica
     typeof template?.body === 'string'
       ? fillNotificationTemplate(template.body, (name) => valueOf(name).markdown)
       : defaultBody(input, facts);
+  const links = consoleLinks(input.publicUrl, input.eventId);
   return {
     kind: input.kind,
     severity: policy.severity,
@@ -249,6 +250,30 @@ export function renderAlertNotification(input: AlertNotificationInput): Notifica
     title,
     summary: '',
     markdown,
-    links: notificationLinks(consoleLinks(input.publicUrl, input.eventId), input.kind, input.locale),
+    links: notificationLinks(links, input.kind, input.locale),
+    event: eventData(input, facts, links.view),
+  };
+}
+
+/** The event as data, for channels that carry structure (the webhook's `events`). */
+function eventData(input: AlertNotificationInput, facts: MessageFacts, url: string): NotificationEventData {
+  const { policy } = input;
+  const value = input.results[0]?.value;
+  return {
+    eventId: input.eventId,
+    policyId: policy.id,
+    policyName: policy.name,
+    severity: policy.severity,
+    state: input.kind,
+    ...(policy.target !== null && { target: policy.target }),
+    ...(facts.dimensionKey !== null &&
+      input.dimensionValue !== null && {
+        dimension: { key: facts.dimensionKey, value: input.dimensionValue },
+      }),
+    ...(typeof value === 'number' && { value }),
+    condition: facts.rules.join(facts.words.listSeparator),
+    startedAt: input.startedAt,
+    ...(input.kind === 'resolved' && input.endedAt !== null && { endedAt: input.endedAt }),
+    url,
   };
 }
