@@ -284,6 +284,27 @@ describe('decodeRemoteWrite', () => {
     expect(Object.entries(series!.labels)).toEqual([['__proto__', 'x']]);
   });
 
+  it('reads label text series repeat, and text of the same length that differs, at any position', () => {
+    const body = remoteWriteBody({
+      timeseries: [
+        { labels: labels({ __name__: 'up', env: 'prod', pod: 'pod-1' }), samples: samples(1, 2, 3) },
+        { labels: labels({ __name__: 'up', env: 'prod', pod: 'pod-2' }), samples: samples(4) },
+        // Same lengths at the same positions, other bytes; then the labels in another order.
+        { labels: labels({ __name__: 'ok', enx: 'test', pod: 'pod-2' }), samples: samples(5, 6) },
+        { labels: labels({ pod: 'pod-1', __name__: 'up', env: 'prod' }), samples: samples(7) },
+      ],
+    });
+    const series = decodeRemoteWrite(body, LIMITS);
+    expect(series.map((s) => [s.metric, s.labels, s.values, s.timestampsMs.length])).toEqual([
+      ['up', { env: 'prod', pod: 'pod-1' }, [1, 2, 3], 3],
+      ['up', { env: 'prod', pod: 'pod-2' }, [4], 1],
+      ['ok', { enx: 'test', pod: 'pod-2' }, [5, 6], 2],
+      ['up', { pod: 'pod-1', env: 'prod' }, [7], 1],
+    ]);
+    // Each series has arrays of its own, though they are gathered in one reused scratch.
+    expect(series[0]!.values).not.toBe(series[1]!.values);
+  });
+
   it('decodes a request of 2 000 series × 120 samples × 10 labels', () => {
     const timeseries = Array.from({ length: 2000 }, (_, s) => ({
       labels: labels(

@@ -1,8 +1,8 @@
 // Prometheus remote-write 1.0 (`POST /api/v1/write`, a snappy-compressed prompb.WriteRequest) into
 // IngestSeries. This is ingestion's hot path, so the WriteRequest is read by hand off the wire (a quick
-// pass for metadata, then the series), points appended straight to the output arrays, no object per
-// sample. The bufbuild-generated prompb types in src/gen describe the same bytes; the tests check that
-// both decoders agree.
+// pass for metadata, then the series), points gathered in arrays reused from series to series, no object
+// per sample, and label text that series repeat decoded once per request. The bufbuild-generated prompb
+// types in src/gen describe the same bytes; the tests check that both decoders agree.
 import type { IngestSeries, SeriesTemporality } from '../domain/metric-series.js';
 import { IngestDecodeError } from './decode-errors.js';
 import { setLabel } from './series-groups.js';
@@ -104,7 +104,9 @@ export function decodeWriteRequest(bytes: Uint8Array, metadata = new PrometheusM
   const reader = new WireReader(bytes);
   readMetadata(reader, metadata);
   const temporalityOf = memoize((metric: string) => prometheusTemporality(metric, metadata));
+  // New for each request: the label slots remember offsets into `bytes`.
   const labels = new LabelScratch();
+  const points = new PointScratch();
   const series: IngestSeries[] = [];
   let index = 0;
   reader.pos = 0;
@@ -116,7 +118,7 @@ export function decodeWriteRequest(bytes: Uint8Array, metadata = new PrometheusM
     }
     try {
       const end = reader.lengthDelimitedEnd();
-      const decoded = readTimeSeries(reader, end, labels, temporalityOf);
+      const decoded = readTimeSeries(reader, end, labels, points, temporalityOf);
       if (decoded) series.push(decoded);
     } catch (error) {
       throw inTimeSeries(error, index);
@@ -202,12 +204,12 @@ function readTimeSeries(
   reader: WireReader,
   end: number,
   labels: LabelScratch,
+  points: PointScratch,
   temporalityOf: (metric: string) => SeriesTemporality,
 ): IngestSeries | null {
   const view = reader.view;
   const bytes = reader.bytes;
-  const timestampsMs: number[] = [];
-  const values: number[] = [];
+  points.clear();
   labels.clear();
   while (reader.pos < end) {
     const tag = reader.tag();
@@ -245,17 +247,17 @@ function readTimeSeries(
       }
       if (reader.pos !== sampleEnd) throw overrun('a sample');
       if (!stale) {
-        timestampsMs.push(timestamp);
-        values.push(value);
+        points.add(timestamp, value);
       }
     } else if (tag === TIMESERIES_LABEL) {
       const labelEnd = reader.lengthDelimitedEnd();
+      const slot = 2 * labels.labelsRead++;
       let name = '';
       let value = '';
       while (reader.pos < labelEnd) {
         const field = reader.tag();
-        if (field === LABEL_NAME) name = reader.string(reader.lengthDelimitedEnd());
-        else if (field === LABEL_VALUE) value = reader.string(reader.lengthDelimitedEnd());
+        if (field === LABEL_NAME) name = labels.text(reader, slot, reader.lengthDelimitedEnd());
+        else if (field === LABEL_VALUE) value = labels.text(reader, slot + 1, reader.lengthDelimitedEnd());
         else reader.skip(field & 7, field >>> 3);
       }
       if (reader.pos !== labelEnd) throw overrun('a label');
@@ -266,7 +268,7 @@ function readTimeSeries(
     }
   }
   if (reader.pos !== end) throw overrun('the time series');
-  if (labels.metric === '' || values.length === 0) return null;
+  if (labels.metric === '' || points.count === 0) return null;
   const metric = labels.metric;
   return {
     scope: 'custom',
@@ -274,9 +276,34 @@ function readTimeSeries(
     metric,
     labels: labels.toRecord(),
     temporality: temporalityOf(metric),
-    timestampsMs,
-    values,
+    timestampsMs: points.times.slice(0, points.count),
+    values: points.values.slice(0, points.count),
   };
+}
+
+/**
+ * The points of the series being read, in arrays reused from one series to the next: each series then
+ * gets arrays of exactly its length, copied once, rather than arrays grown (and copied) as points come.
+ */
+class PointScratch {
+  readonly times: number[] = [];
+  readonly values: number[] = [];
+  count = 0;
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  add(timeMs: number, value: number): void {
+    const at = this.count++;
+    if (at < this.times.length) {
+      this.times[at] = timeMs;
+      this.values[at] = value;
+    } else {
+      this.times.push(timeMs);
+      this.values.push(value);
+    }
+  }
 }
 
 /** The labels of the series being read, kept in arrays reused from one series to the next. */
@@ -284,14 +311,44 @@ class LabelScratch {
   readonly #names: string[] = [];
   readonly #values: string[] = [];
   #count = 0;
+  /** Labels read of the current series, empty values included: the position of the next one. */
+  labelsRead = 0;
   /** The value of `__name__`. */
   metric = '';
   /** Index of the label chosen as target, and its rank in TARGET_LABELS (lower wins). */
   #targetIndex = -1;
   #targetRank: number = TARGET_LABELS.length;
+  // Per slot (the name or the value of the label at one position in a series), the text last decoded
+  // there and where its bytes are in the request. Series repeat most of their label text — every name, in
+  // the same order, and values such as env or region — so it is compared byte for byte rather than
+  // decoded again: no new string, and one whose hash V8 already knows when the store looks it up.
+  readonly #texts: string[] = [];
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+
+  /** The text from `reader.pos` to `end`, where `reader.pos` moves; `slot`'s when the bytes are the same. */
+  text(reader: WireReader, slot: number, end: number): string {
+    const start = reader.pos;
+    const previous = this.#starts[slot];
+    if (previous !== undefined && this.#ends[slot]! - previous === end - start) {
+      const bytes = reader.bytes;
+      let same = true;
+      for (let i = 0; i < end - start && same; i++) same = bytes[start + i] === bytes[previous + i];
+      if (same) {
+        reader.pos = end;
+        return this.#texts[slot]!;
+      }
+    }
+    const text = reader.string(end);
+    this.#texts[slot] = text;
+    this.#starts[slot] = start;
+    this.#ends[slot] = end;
+    return text;
+  }
 
   clear(): void {
     this.#count = 0;
+    this.labelsRead = 0;
     this.metric = '';
     this.#targetIndex = -1;
     this.#targetRank = TARGET_LABELS.length;

@@ -10,13 +10,17 @@ export class MetricEntry {
   readonly labelUse = new Map<string, number>();
   /** Changes whenever a series is added or forgotten: cached query selections check it. */
   version = 0;
+  /** The key of its target's series count (`scope|target`), made once rather than for every new series. */
+  readonly targetKey: string;
 
   constructor(
     readonly key: string,
     readonly scope: SeriesScope,
     readonly target: string,
     readonly name: string,
-  ) {}
+  ) {
+    this.targetKey = scope + '|' + target;
+  }
 }
 
 /** One series: a metric plus one set of label values. */
@@ -88,8 +92,11 @@ export class SeriesRegistry {
   readonly #nameSets = new Map<string, readonly string[]>();
   #freeIds: number[] = [];
   #nextId = 0;
-  /** The sorted label names of the input last given to `keyOf`. */
+  /** The sorted label names and the metric key of the input last given to `keyOf`. */
   #lastNames: string[] = [];
+  #lastMetricKey = '';
+  /** The shared label names given to the last series added. */
+  #lastSharedNames: readonly string[] = [];
 
   constructor(readonly limits: SeriesLimits) {}
 
@@ -106,9 +113,11 @@ export class SeriesRegistry {
   keyOf(input: IngestSeries): string {
     const labels = input.labels;
     const names = namesInOrder(Object.keys(labels));
-    const parts: string[] = [metricKeyOf(input.scope, input.target, input.metric)];
+    const metricKey = metricKeyOf(input.scope, input.target, input.metric);
+    const parts: string[] = [metricKey];
     for (const name of names) parts.push(name, labels[name] ?? '');
     this.#lastNames = names;
+    this.#lastMetricKey = metricKey;
     // Same layout as seriesKeyOf, built straight from the input's object.
     return parts.join('\u0000');
   }
@@ -121,11 +130,15 @@ export class SeriesRegistry {
     return this.#byId[id];
   }
 
-  /** The series' count of a target and of a metric would pass the limits with one more. */
+  /**
+   * Whether one more series of `input`, the input last given to `keyOf`, would pass the limits of its
+   * target or of its metric.
+   */
   refusal(input: IngestSeries): SeriesLimit | null {
-    const targetCount = this.#targetSeries.get(input.scope + '|' + input.target) ?? 0;
+    const entry = this.#metrics.get(this.#lastMetricKey);
+    const targetKey = entry ? entry.targetKey : input.scope + '|' + input.target;
+    const targetCount = this.#targetSeries.get(targetKey) ?? 0;
     if (targetCount >= this.limits.maxSeriesPerTarget) return 'series_limit_per_target';
-    const entry = this.#metrics.get(metricKeyOf(input.scope, input.target, input.metric));
     if (entry && entry.series.size >= this.limits.maxSeriesPerMetric) return 'series_limit_per_metric';
     return null;
   }
@@ -135,7 +148,7 @@ export class SeriesRegistry {
     const names = this.#lastNames;
     const values = names.map((name) => input.labels[name] ?? '');
     const id = this.#freeIds.pop() ?? this.#nextId++;
-    return this.#add(id, key, input.scope, input.target, input.metric, names, values);
+    return this.#add(id, key, input.scope, input.target, input.metric, names, values, this.#lastMetricKey);
   }
 
   /** Re-creates a series read from the series log, under its recorded id. */
@@ -147,13 +160,14 @@ export class SeriesRegistry {
     names: readonly string[],
     values: readonly string[],
   ): Series {
-    const key = seriesKeyOf(metricKeyOf(scope, target, metric), names, values);
+    const metricKey = metricKeyOf(scope, target, metric);
+    const key = seriesKeyOf(metricKey, names, values);
     const existing = this.#byId[id];
     if (existing) this.forget(existing);
     const sameKey = this.#byKey.get(key);
     if (sameKey) this.forget(sameKey);
     if (id >= this.#nextId) this.#nextId = id + 1;
-    return this.#add(id, key, scope, target, metric, names, values);
+    return this.#add(id, key, scope, target, metric, names, values, metricKey);
   }
 
   /** After a restore, the ids below idCapacity not in use become free for new series. */
@@ -176,7 +190,7 @@ export class SeriesRegistry {
       else entry.labelUse.delete(name);
     }
     if (entry.series.size === 0) this.#metrics.delete(entry.key);
-    const targetKey = entry.scope + '|' + entry.target;
+    const targetKey = entry.targetKey;
     const count = (this.#targetSeries.get(targetKey) ?? 1) - 1;
     if (count > 0) this.#targetSeries.set(targetKey, count);
     else this.#targetSeries.delete(targetKey);
@@ -206,6 +220,20 @@ export class SeriesRegistry {
     return found;
   }
 
+  /** The one shared array of these label names; series in a row mostly have the previous one's. */
+  #sharedNames(names: readonly string[]): readonly string[] {
+    const last = this.#lastSharedNames;
+    if (last.length === names.length && last.every((name, i) => name === names[i])) return last;
+    const nameSetKey = names.join('\u0000');
+    let shared = this.#nameSets.get(nameSetKey);
+    if (!shared) {
+      shared = [...names];
+      this.#nameSets.set(nameSetKey, shared);
+    }
+    this.#lastSharedNames = shared;
+    return shared;
+  }
+
   #add(
     id: number,
     key: string,
@@ -214,26 +242,21 @@ export class SeriesRegistry {
     metric: string,
     names: readonly string[],
     values: readonly string[],
+    metricKey: string,
   ): Series {
-    const metricKey = metricKeyOf(scope, target, metric);
     let entry = this.#metrics.get(metricKey);
     if (!entry) {
       entry = new MetricEntry(metricKey, scope, target, metric);
       this.#metrics.set(metricKey, entry);
     }
-    const nameSetKey = names.join('\u0000');
-    let sharedNames = this.#nameSets.get(nameSetKey);
-    if (!sharedNames) {
-      sharedNames = [...names];
-      this.#nameSets.set(nameSetKey, sharedNames);
-    }
+    const sharedNames = this.#sharedNames(names);
     const series = new Series(id, key, entry, sharedNames, values);
     this.#byKey.set(key, series);
     this.#byId[id] = series;
     entry.series.add(series);
     entry.version++;
     for (const name of sharedNames) entry.labelUse.set(name, (entry.labelUse.get(name) ?? 0) + 1);
-    const targetKey = scope + '|' + target;
+    const targetKey = entry.targetKey;
     this.#targetSeries.set(targetKey, (this.#targetSeries.get(targetKey) ?? 0) + 1);
     return series;
   }
