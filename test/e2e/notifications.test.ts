@@ -122,24 +122,14 @@ describe('GET /api/v1/notifications', () => {
     expect(output).toMatch(/failed +dingtalk +1 +\[P1 alert\] FullGC doubled on host-7/);
     expect(output).toContain('310000');
     expect(output).not.toContain(TOKEN);
-    output = '';
-    expect(
-      await run(['notifications', 'list', '--event', 'event-1', '-o', 'json'], {
-        env,
-        stdout: append,
-        stderr: append,
-      }),
-    ).toBe(0);
-    expect(JSON.parse(output)).toMatchObject([{ eventId: 'event-1', eventIds: ['event-1'] }]);
-    output = '';
-    expect(
-      await run(['notifications', 'list', '--event', 'event-2', '-o', 'json'], {
-        env,
-        stdout: append,
-        stderr: append,
-      }),
-    ).toBe(0);
-    expect(JSON.parse(output)).toEqual([]);
+    const listForEvent = async (eventId: string) => {
+      output = '';
+      const io = { env, stdout: append, stderr: append };
+      expect(await run(['notifications', 'list', '--event', eventId, '-o', 'json'], io)).toBe(0);
+      return JSON.parse(output) as unknown;
+    };
+    expect(await listForEvent('event-1')).toMatchObject([{ eventId: 'event-1', eventIds: ['event-1'] }]);
+    expect(await listForEvent('event-2')).toEqual([]);
     expect(
       await run(['notifications', 'list', '--state', 'lost'], { env, stdout: append, stderr: append }),
     ).toBe(2);
