@@ -66,11 +66,13 @@ export interface CommitReport {
   readonly notifications: number;
 }
 
-/** A policy's open state as its commit left it, and the revision that names it. */
-export interface RevisedOpenState {
-  readonly revision: number;
-  readonly state: PolicyOpenState;
-}
+/**
+ * A policy's open state as its commit left it, and the revision that names it: the new state, or word
+ * that it is the one the evaluation started from (most evaluations change nothing).
+ */
+export type RevisedOpenState =
+  | { readonly revision: number; readonly changed: true; readonly state: PolicyOpenState }
+  | { readonly revision: number; readonly changed: false };
 
 /** How one policy of a batch fared. */
 export type CommitOutcome =
@@ -127,6 +129,8 @@ interface PolicyWrites {
   readonly keys: Map<string | null, AlertKeyState>;
   /** Dimension values whose event opens now, with its place among the batch's new events. */
   readonly openings: Map<string | null, number>;
+  /** Whether anything of its open state was written. */
+  changed: boolean;
 }
 
 function firing(state: KeyState): FiringState {
@@ -170,6 +174,7 @@ async function writeTransitions(
     events: new Map(),
     keys: new Map(),
     openings: new Map(),
+    changed: false,
   };
   // What the policy follows now; stale events and keys are left out, they end below.
   for (const followed of evaluation.followed.values()) {
@@ -181,15 +186,20 @@ async function writeTransitions(
       throw new ConcurrentChangeError(`alert event ${id} was closed while its policy was evaluated`);
     }
     writes.report.resolved += 1;
+    writes.changed = true;
   };
   const deleteKeyState = async (key: string | null) => {
     await events.deleteKeyState(policy.id, key);
     writes.keys.delete(key);
+    writes.changed = true;
   };
 
   // The policy now watches something else: its old events end without a message (nothing recovered).
   for (const event of evaluation.staleEvents) await resolveOrFail(event.id, 'policy_changed');
-  for (const stale of evaluation.staleKeys) await events.deleteKeyState(policy.id, stale.dimensionKey);
+  for (const stale of evaluation.staleKeys) {
+    await events.deleteKeyState(policy.id, stale.dimensionKey);
+    writes.changed = true;
+  }
 
   for (const transition of evaluation.transitions) {
     const { key, step, before } = transition;
@@ -218,6 +228,7 @@ async function writeTransitions(
         notifyCount: state.notifyCount,
       });
       writes.report.opened += 1;
+      writes.changed = true;
       if (transition.keyState) await deleteKeyState(key);
       if (step.notify === 'firing') {
         writes.messages.push({ kind: 'firing', event: { opening: opening.length - 1 } });
@@ -251,6 +262,7 @@ async function writeTransitions(
         );
       }
       writes.events.set(key, { ...event, ...change });
+      writes.changed = true;
       if (notifying) writes.messages.push({ kind: 'firing', event });
       continue;
     }
@@ -275,6 +287,7 @@ async function writeTransitions(
         };
         await events.putKeyState(keyState);
         writes.keys.set(key, keyState);
+        writes.changed = true;
       }
     }
   }
@@ -346,7 +359,13 @@ export async function commitEvaluations(
         openState:
           revision === null || revision === undefined
             ? null
-            : { revision, state: { events: [...writes.events.values()], keys: [...writes.keys.values()] } },
+            : writes.changed
+              ? {
+                  revision,
+                  changed: true,
+                  state: { events: [...writes.events.values()], keys: [...writes.keys.values()] },
+                }
+              : { revision, changed: false },
       });
     }
     return batch.evaluations.map((e) => outcomes.get(e.policy.id) ?? ({ status: 'lease_lost' } as const));

@@ -334,7 +334,11 @@ export class Evaluator {
     for (const policy of policies) {
       const revision = revisions.get(policy.id);
       if (revision === undefined) continue;
-      const openState = this.#openStates.get(policy.id, revision) ?? read!.get(policy.id)!;
+      let openState = this.#openStates.get(policy.id, revision);
+      if (!openState) {
+        openState = read!.get(policy.id)!;
+        this.#openStates.set(policy.id, revision, openState);
+      }
       claimed.push({ policy, revision, openState });
     }
     return claimed;
@@ -343,7 +347,9 @@ export class Evaluator {
   /** Fetches a claimed policy's data and works out what its evaluation changes. */
   async #evaluate({ policy, revision, openState }: ClaimedPolicy, now: number): Promise<EvaluationCommit> {
     const fingerprint = watchFingerprint(policy);
-    const sorted = sortStoredState(openState, fingerprint);
+    const sorted = this.#openStates.sorted(policy.id, revision, fingerprint, () =>
+      sortStoredState(openState, fingerprint),
+    );
     const source = await this.#dataSourceFor(policy);
     const data = await withDeadline(
       fetchPolicyWindows(source, policy, now),
@@ -405,9 +411,14 @@ export class Evaluator {
       }
     }
     for (const [i, outcome] of outcomes.entries()) {
-      const { policy } = commits[i]!;
-      if (outcome?.status === 'committed' && outcome.openState) {
-        this.#openStates.set(policy.id, outcome.openState.revision, outcome.openState.state);
+      const { policy, revision } = commits[i]!;
+      const revised = outcome?.status === 'committed' ? outcome.openState : null;
+      if (revised?.changed) {
+        this.#openStates.set(policy.id, revised.revision, revised.state);
+        continue;
+      }
+      if (revised) {
+        this.#openStates.advance(policy.id, revision, revised.revision);
         continue;
       }
       this.#openStates.delete(policy.id);
