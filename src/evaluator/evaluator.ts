@@ -138,6 +138,9 @@ async function forEachConcurrently<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** Batches of a tick being claimed, evaluated or committed at once. */
+const BATCHES_IN_FLIGHT = 2;
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -218,8 +221,12 @@ export class Evaluator {
       endedByPolicy,
     };
     const batchSize = Math.max(1, this.#options.batchSize);
-    for (let i = 0; i < policies.length; i += batchSize) {
-      const batch = policies.slice(i, i + batchSize);
+    const batches: AlertPolicy[][] = [];
+    for (let i = 0; i < policies.length; i += batchSize) batches.push(policies.slice(i, i + batchSize));
+    // Two batches in flight: while one commits, the next is claimed and evaluated. On PostgreSQL that
+    // hides the round trips of a commit behind the next batch's work; SQLite's one connection takes the
+    // two batches' statements in turn.
+    await forEachConcurrently(batches, BATCHES_IN_FLIGHT, async (batch) => {
       const outcomes = await this.#evaluateBatch(batch, tick, now);
       batch.forEach((policy, j) => {
         const outcome = outcomes[j]!;
@@ -237,7 +244,7 @@ export class Evaluator {
       if (outcomes.some((o) => typeof o === 'object' && o.notifications > 0)) this.#notifier?.notify();
       // A synchronous SQLite writer must not starve the dispatcher and the API of the event loop.
       await yieldToEventLoop();
-    }
+    });
     this.#openStates.retainOnly(new Set(policies.map((policy) => policy.id)));
     const report = { ...totals, durationMs: performance.now() - startedAt };
     this.#onTick?.(report);
