@@ -129,13 +129,21 @@ async function forEachConcurrently<T>(
   work: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  const failures: unknown[] = [];
   const worker = async () => {
-    while (next < items.length) {
+    // After a failure no item is started; those under way finish before the failure is thrown, so
+    // nothing runs on once the caller has its answer.
+    while (failures.length === 0 && next < items.length) {
       const index = next++;
-      await work(items[index]!, index);
+      try {
+        await work(items[index]!, index);
+      } catch (error) {
+        failures.push(error);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Batches of a tick being claimed, evaluated or committed at once. */
