@@ -18,6 +18,12 @@ import {
 } from './templates/index.js';
 import { TEMPLATE_WORDS } from './templates/template-words.js';
 
+/**
+ * The most events one row carries: a policy that opens thousands at once gets several rows, so no message
+ * to an address or a webhook grows past what the dispatcher puts in one (MAX_EVENTS_PER_MESSAGE).
+ */
+const EVENTS_PER_ROW = 100;
+
 /** Events rendered (~10 µs each) before the event loop gets a turn. */
 const RENDERED_BETWEEN_YIELDS = 1_000;
 
@@ -49,40 +55,51 @@ function isAlertEventsPayload(payload: unknown): payload is AlertEventsPayload {
 }
 
 /** "[P2 报警] JVM FullGC doubled" for one event, "… ×3" for more: the history's title of the row. */
-function historyTitle(message: AlertEventsMessage): string {
-  const { policy, kind, eventIds } = message;
-  const state = TEMPLATE_WORDS[message.locale].state[kind];
-  const count = eventIds.length > 1 ? ` ×${eventIds.length}` : '';
+function historyTitle(
+  kind: AlertEventsMessage['kind'],
+  policy: AlertPolicy,
+  locale: NotificationLocale,
+  events: number,
+): string {
+  const state = TEMPLATE_WORDS[locale].state[kind];
+  const count = events > 1 ? ` ×${events}` : '';
   return `[${policy.severity} ${state}] ${policy.name.replace(/\s+/g, ' ').trim()}${count}`;
 }
 
-/** The outbox rows of `message`, one per target. */
+/** The outbox rows of `message`: per target one row, or one per EVENTS_PER_ROW events of a large one. */
 export function alertEventsRows(
   targets: readonly OutboxTarget[],
   message: AlertEventsMessage,
 ): NewNotification[] {
-  const { policy, eventIds } = message;
-  const payload: AlertEventsPayload = {
-    alertEvents: {
-      policy: alertNotificationPolicy(policy),
-      timeZone: policy.notification.effective.timeZone,
-      publicUrl: message.publicUrl,
-      locale: message.locale,
-    },
-    title: historyTitle(message),
-  };
-  return targets.map((target) => ({
-    channel: target.channel,
-    contactId: target.contactId,
-    targetKey: target.targetKey,
-    target: target.target,
-    kind: message.kind,
-    severity: policy.severity,
-    policyId: policy.id,
-    eventId: eventIds.length === 1 ? eventIds[0]! : null,
-    eventIds,
-    payload,
-  }));
+  const { policy } = message;
+  const rows: NewNotification[] = [];
+  for (let start = 0; start < message.eventIds.length; start += EVENTS_PER_ROW) {
+    const eventIds = message.eventIds.slice(start, start + EVENTS_PER_ROW);
+    const payload: AlertEventsPayload = {
+      alertEvents: {
+        policy: alertNotificationPolicy(policy),
+        timeZone: policy.notification.effective.timeZone,
+        publicUrl: message.publicUrl,
+        locale: message.locale,
+      },
+      title: historyTitle(message.kind, policy, message.locale, eventIds.length),
+    };
+    for (const target of targets) {
+      rows.push({
+        channel: target.channel,
+        contactId: target.contactId,
+        targetKey: target.targetKey,
+        target: target.target,
+        kind: message.kind,
+        severity: policy.severity,
+        policyId: policy.id,
+        eventId: eventIds.length === 1 ? eventIds[0]! : null,
+        eventIds,
+        payload,
+      });
+    }
+  }
+  return rows;
 }
 
 /** Whether the dispatcher renders the row's events itself (else the row holds a rendered request). */

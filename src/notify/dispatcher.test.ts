@@ -17,6 +17,7 @@ import { SecretBox } from '../store/secret-box.js';
 import { openStore, type Store } from '../store/store.js';
 import { dingtalkSender } from './channel-senders.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import type { RenderedNotification } from './rendered-notification.js';
 import { alertEventsRows } from './alert-event-messages.js';
 import { enqueueForContacts, outboxTargets, type NotificationRequest } from './outbox.js';
 
@@ -127,33 +128,42 @@ for (const dialect of DIALECTS) {
       });
     });
 
-    it('renders a row carrying alert events when it sends it, one message naming them all', async () => {
-      const contact = await robotContact('ops', 'ops', SECRET);
+    /** A policy notifying `contact`, and a way to open its events (by host) as the evaluator does. */
+    async function policyWithEvents(contact: Contact) {
       const group = await store.contactGroups.create({
-        name: 'ops',
+        name: `group of ${contact.name}`,
         description: null,
         contactIds: [contact.id],
       });
       const policy = await store.alertPolicies.create(alertPolicyInputSchema.parse(seedPolicy([group.id])));
-      const event = (host: string): NewAlertEvent => ({
-        policyId: policy.id,
-        policyName: policy.name,
-        policyKind: policy.kind,
-        severity: policy.severity,
-        dimensionName: 'host',
-        dimensionKey: host,
-        labels: { host },
-        noData: false,
-        triggerValues: [],
-        watchFingerprint: 'fp',
-        startedAt: T0,
-        lastEvaluatedAt: T0,
-        lastNotifiedAt: T0,
-        notifyCount: 1,
-      });
-      const eventIds = await store.alertEvents.openIds([event('10.0.0.7'), event('10.0.0.8')]);
-      const targets = outboxTargets([contact], ['dingtalk']);
+      const open = (hosts: readonly string[]) =>
+        store.alertEvents.openIds(
+          hosts.map((host): NewAlertEvent => ({
+            policyId: policy.id,
+            policyName: policy.name,
+            policyKind: policy.kind,
+            severity: policy.severity,
+            dimensionName: 'host',
+            dimensionKey: host,
+            labels: { host },
+            noData: false,
+            triggerValues: [],
+            watchFingerprint: 'fp',
+            startedAt: T0,
+            lastEvaluatedAt: T0,
+            lastNotifiedAt: T0,
+            notifyCount: 1,
+          })),
+        );
       const message = { kind: 'firing', policy, publicUrl: 'http://tocsin.test', locale: 'zh-CN' } as const;
+      return { open, message };
+    }
+
+    it('renders a row carrying alert events when it sends it, one message naming them all', async () => {
+      const contact = await robotContact('ops', 'ops', SECRET);
+      const { open, message } = await policyWithEvents(contact);
+      const eventIds = await open(['10.0.0.7', '10.0.0.8']);
+      const targets = outboxTargets([contact], ['dingtalk']);
       const [row] = await store.notifications.enqueue(alertEventsRows(targets, { ...message, eventIds }));
       const [gone] = await store.notifications.enqueue(
         alertEventsRows(targets, { ...message, eventIds: ['0000000000nosuchevent0000'] }),
@@ -172,6 +182,44 @@ for (const dialect of DIALECTS) {
         attempts: 0,
         lastError: 'its alert events no longer exist',
       });
+    });
+
+    it('sends a webhook at most 500 events a message, a policy opening 600 at once in rows of 100', async () => {
+      const contact = await store.contacts.create({
+        name: 'hooks',
+        description: null,
+        dingtalk: null,
+        email: null,
+        phone: null,
+        webhook: {
+          url: 'https://hooks.example.com/alerts',
+          method: 'POST',
+          headers: {},
+          bodyTemplate: null,
+          secret: null,
+        },
+      });
+      const { open, message } = await policyWithEvents(contact);
+      const eventIds = await open(Array.from({ length: 600 }, (_, i) => `10.0.${i >> 8}.${i & 255}`));
+      const rows = alertEventsRows(outboxTargets([contact], ['webhook']), { ...message, eventIds });
+      expect(rows.map((row) => row.eventIds?.length)).toEqual([100, 100, 100, 100, 100, 100]);
+      await store.notifications.enqueue(rows);
+      const sent: RenderedNotification[] = [];
+      const dispatcher = new Dispatcher({
+        store,
+        clock,
+        senders: {
+          webhook: (_contact, notification) => {
+            sent.push(notification);
+            return Promise.resolve({ ok: true });
+          },
+        },
+      });
+      expect(await dispatcher.runOnce()).toMatchObject({ claimed: 6, messages: 2, sent: 6 });
+      expect(sent.map((notification) => notification.items.length)).toEqual([500, 100]);
+      expect(sent.flatMap((notification) => notification.events!.map((e) => e.eventId)).sort()).toEqual(
+        [...eventIds].sort(),
+      );
     });
 
     it('retries two 5xx answers with exponential backoff and then sends exactly once', async () => {

@@ -66,6 +66,9 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
   concurrency: 8,
 } as const satisfies DispatcherOptions;
 
+/** The most events one message to a target without a rate budget (e-mail, webhook) carries. */
+export const MAX_EVENTS_PER_MESSAGE = 500;
+
 /** What became of some rows of one channel: sent, to be retried, or failed for good. */
 export interface DeliveryRecord {
   readonly channel: Channel;
@@ -199,11 +202,38 @@ export class Dispatcher {
     const worker = async () => {
       while (next < groups.length) {
         const group = groups[next++]!;
-        await this.#dispatchTarget(group, contactOf, tally);
+        // One target's messages one after the other, in the order of their rows.
+        for (const rowsOfMessage of this.#messagesOf(group)) {
+          await this.#dispatchTarget(rowsOfMessage, contactOf, tally);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.concurrency, groups.length) }, worker));
     return { claimed: rows.length, ...tally };
+  }
+
+  /**
+   * The claimed rows of one target, cut into messages. A rate-limited target (a DingTalk robot) gets them
+   * all in one, its channel keeping what fits; an address or a webhook gets at most
+   * MAX_EVENTS_PER_MESSAGE events a message, as a receiver refuses a body of tens of thousands.
+   */
+  #messagesOf(rows: readonly NotificationRecord[]): NotificationRecord[][] {
+    if (this.#options.budgets[rows[0]!.channel as Channel]) return [[...rows]];
+    const messages: NotificationRecord[][] = [];
+    let current: NotificationRecord[] = [];
+    let events = 0;
+    for (const row of rows) {
+      const carried = row.eventIds?.length ?? 1;
+      if (current.length > 0 && events + carried > MAX_EVENTS_PER_MESSAGE) {
+        messages.push(current);
+        current = [];
+        events = 0;
+      }
+      current.push(row);
+      events += carried;
+    }
+    if (current.length > 0) messages.push(current);
+    return messages;
   }
 
   async #dispatchTarget(
