@@ -67,7 +67,7 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
 } as const satisfies DispatcherOptions;
 
 /** The most events one message to a target without a rate budget (e-mail, webhook) carries. */
-export const MAX_EVENTS_PER_MESSAGE = 500;
+const MAX_EVENTS_PER_MESSAGE = 500;
 
 /** What became of some rows of one channel: sent, to be retried, or failed for good. */
 export interface DeliveryRecord {
