@@ -12,11 +12,11 @@ import type { NotificationRequest, OutboxTarget } from './outbox.js';
 import type { NotificationLocale } from './rendered-notification.js';
 import {
   alertNotificationPolicy,
+  defaultAlertTitle,
   renderAlertNotification,
   type AlertNotificationPolicy,
   type ConditionResult,
 } from './templates/index.js';
-import { TEMPLATE_WORDS } from './templates/template-words.js';
 
 /**
  * The most events one row carries: a policy that opens thousands at once gets several rows, so no message
@@ -54,35 +54,26 @@ function isAlertEventsPayload(payload: unknown): payload is AlertEventsPayload {
   return typeof payload === 'object' && payload !== null && 'alertEvents' in payload;
 }
 
-/** "[P2 报警] JVM FullGC doubled" for one event, "… ×3" for more: the history's title of the row. */
-function historyTitle(
-  kind: AlertEventsMessage['kind'],
-  policy: AlertPolicy,
-  locale: NotificationLocale,
-  events: number,
-): string {
-  const state = TEMPLATE_WORDS[locale].state[kind];
-  const count = events > 1 ? ` ×${events}` : '';
-  return `[${policy.severity} ${state}] ${policy.name.replace(/\s+/g, ' ').trim()}${count}`;
-}
-
 /** The outbox rows of `message`: per target one row, or one per EVENTS_PER_ROW events of a large one. */
 export function alertEventsRows(
   targets: readonly OutboxTarget[],
   message: AlertEventsMessage,
 ): NewNotification[] {
   const { policy } = message;
+  const alertEvents: AlertEventsPayload['alertEvents'] = {
+    policy: alertNotificationPolicy(policy),
+    timeZone: policy.notification.effective.timeZone,
+    publicUrl: message.publicUrl,
+    locale: message.locale,
+  };
+  const title = defaultAlertTitle(message.kind, policy, message.locale);
   const rows: NewNotification[] = [];
   for (let start = 0; start < message.eventIds.length; start += EVENTS_PER_ROW) {
     const eventIds = message.eventIds.slice(start, start + EVENTS_PER_ROW);
+    // The sending history's title: the message's default title, "… ×3" for a row of several events.
     const payload: AlertEventsPayload = {
-      alertEvents: {
-        policy: alertNotificationPolicy(policy),
-        timeZone: policy.notification.effective.timeZone,
-        publicUrl: message.publicUrl,
-        locale: message.locale,
-      },
-      title: historyTitle(message.kind, policy, message.locale, eventIds.length),
+      alertEvents,
+      title: eventIds.length > 1 ? `${title} ×${eventIds.length}` : title,
     };
     for (const target of targets) {
       rows.push({

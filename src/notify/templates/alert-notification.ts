@@ -180,8 +180,13 @@ function variableValues(
   };
 }
 
-function defaultTitle(input: AlertNotificationInput, facts: MessageFacts): string {
-  return `[${input.policy.severity} ${facts.words.state[input.kind]}] ${oneLine(input.policy.name)}`;
+/** The default title of a policy's message: "[P2 报警] JVM FullGC doubled vs previous hour". */
+export function defaultAlertTitle(
+  kind: AlertState,
+  policy: Pick<AlertNotificationPolicy, 'severity' | 'name'>,
+  locale: NotificationLocale,
+): string {
+  return `[${policy.severity} ${TEMPLATE_WORDS[locale].state[kind]}] ${oneLine(policy.name)}`;
 }
 
 /** The default body: a bold heading (the event alone in a merged message needs it), then a list. */
@@ -234,7 +239,7 @@ export function renderAlertNotification(input: AlertNotificationInput): Notifica
   const title =
     typeof template?.title === 'string'
       ? oneLine(fillNotificationTemplate(template.title, (name) => valueOf(name).plain))
-      : defaultTitle(input, facts);
+      : defaultAlertTitle(input.kind, policy, input.locale);
   const markdown =
     typeof template?.body === 'string'
       ? fillNotificationTemplate(template.body, (name) => valueOf(name).markdown)

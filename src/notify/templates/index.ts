@@ -2,6 +2,7 @@
 // transition rendered to a NotificationRequest, and a sample event to preview a policy with.
 export {
   alertNotificationPolicy,
+  defaultAlertTitle,
   renderAlertNotification,
   type AlertNotificationInput,
   type AlertNotificationPolicy,
